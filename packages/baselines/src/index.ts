@@ -1,0 +1,5 @@
+/**
+ * @recsuite/baselines: standard recommenders on recsuite's model contract.
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * Test helpers, exported as `@recsuite/core/test`.
+ * @packageDocumentation
+ */
+export {};
