@@ -3,4 +3,4 @@
  * @packageDocumentation
  */
 export type { RecModel, SeqBatch } from './model.js';
-export { Rng } from './tensor/rng.js';
+export * from './tensor/index.js';

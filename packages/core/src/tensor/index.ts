@@ -1,0 +1,13 @@
+export { BACKEND_ORDER, availableBackends, initBackend, registerNative, registerWasm } from './backend.js';
+export type { BackendName, InitBackendOptions } from './backend.js';
+export { linear, matMulFast, scoreAgainst } from './dense.js';
+export { Embedding, embeddingLookup, embeddingOf } from './embedding.js';
+export type { EmbeddingGradMode, EmbeddingOptions, Ids } from './embedding.js';
+export { glorotNormal, glorotUniform, randomNormal, randomUniform } from './init.js';
+export { Adam } from './optimizer.js';
+export type { AdamOptions, Optimizer, OptimizerState } from './optimizer.js';
+export { Rng } from './rng.js';
+export { edgeTensors, segmentSum, spmm } from './segment.js';
+export type { EdgeList, EdgeTensors } from './segment.js';
+export { customOp } from './customOp.js';
+export type { CustomOpResult } from './customOp.js';
