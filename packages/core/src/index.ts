@@ -4,3 +4,6 @@
  */
 export type { RecModel, SeqBatch } from './model.js';
 export * from './tensor/index.js';
+export * from './nn/index.js';
+export * from './metrics/index.js';
+export * from './train/index.js';
