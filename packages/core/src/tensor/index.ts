@@ -11,3 +11,4 @@ export { edgeTensors, segmentSum, spmm } from './segment.js';
 export type { EdgeList, EdgeTensors } from './segment.js';
 export { customOp } from './customOp.js';
 export type { CustomOpResult } from './customOp.js';
+export { gatherRows } from './gatherRows.js';

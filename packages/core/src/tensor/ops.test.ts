@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeBackends, expectClose, expectNoLeak, gradCheck } from '../test/index.js';
 import { linear, matMulFast } from './dense.js';
+import { gatherRows } from './gatherRows.js';
 import { Embedding, embeddingLookup } from './embedding.js';
 import { randomNormal } from './init.js';
 import { Adam } from './optimizer.js';
@@ -170,5 +171,14 @@ describe('Adam state', () => {
       return out;
     };
     expect(run(true)).toEqual(run(false));
+  });
+});
+
+describeBackends('gatherRows', () => {
+  it('picks x[b, idx[b, c]] on every backend (tf.gather with batchDims is wrong on wasm)', () => {
+    const x = tf.tensor2d([[10, 11, 12], [20, 21, 22]]);
+    const idx = tf.tensor2d([[2, 0], [1, 1]], [2, 2], 'int32');
+    expectClose(gatherRows(x, idx), tf.tensor2d([[12, 10], [21, 21]]));
+    gradCheck((xx) => tf.sum(tf.square(gatherRows(xx as tf.Tensor2D, idx))), [x]);
   });
 });

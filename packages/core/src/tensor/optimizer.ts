@@ -72,7 +72,9 @@ export class Adam implements Optimizer {
   private slotsOf(v: tf.Variable): Slots {
     let s = this.slots.get(v);
     if (!s) {
-      s = { m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) };
+      const zeros = tf.zerosLike(v);
+      s = { m: tf.variable(zeros, false), v: tf.variable(zeros, false) };
+      zeros.dispose();
       this.slots.set(v, s);
     }
     return s;
