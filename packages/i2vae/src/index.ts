@@ -1,0 +1,5 @@
+/**
+ * @recsuite/i2vae
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @recsuite/iacn
+ * @packageDocumentation
+ */
+export {};

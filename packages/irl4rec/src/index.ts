@@ -1,0 +1,5 @@
+/**
+ * @recsuite/irl4rec
+ * @packageDocumentation
+ */
+export {};
