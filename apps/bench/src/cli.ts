@@ -1,1 +1,119 @@
-console.log("bench: not yet")
+/**
+ * `pnpm bench [experiment] [options]`: runs a benchmark experiment and prints its results table.
+ * Usage errors, bad config and missing data are one line on stderr with exit code 2, before any
+ * training; Ctrl-C keeps finished cells (exit code 130) and `--resume` continues.
+ * @module
+ */
+import { parseArgs, type CliArgs } from './cli/args.js';
+import { experimentHelp, listLines, usage } from './cli/help.js';
+import { closest, configFileLayer, type ConfigLayer } from './config/resolve.js';
+import { BenchError, UsageError } from './errors.js';
+import type { AnyExperiment } from './experiment.js';
+import { EXPERIMENTS } from './experiments/index.js';
+import { resultsTable } from './report/sections.js';
+import { tableToText } from './report/table.js';
+import { planRun, runExperiment } from './runner/run.js';
+import path from 'node:path';
+
+/** Finds an experiment by name, or throws a usage error listing the names. */
+export function findExperiment(name: string, experiments: readonly AnyExperiment[] = EXPERIMENTS): AnyExperiment {
+  const e = experiments.find((x) => x.name === name);
+  if (e) return e;
+  const near = closest(name, experiments.map((x) => x.name));
+  throw new UsageError(`unknown experiment "${name}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${experiments.map((x) => x.name).join(', ')}`);
+}
+
+/** The config layers the command line gives, in precedence order. */
+export function cliLayers(exp: AnyExperiment, args: CliArgs): ConfigLayer[] {
+  const layers: ConfigLayer[] = [];
+  if (args.configFile) layers.push(configFileLayer(args.configFile));
+  if (args.set.length) layers.push({ source: '--set', values: Object.fromEntries(args.set), text: true });
+  const flags: Record<string, string> = {};
+  for (const [flag, key, v] of [
+    ['--seeds', 'seeds', args.seeds],
+    ['--epochs', 'epochs', args.epochs],
+    ['--dataset', 'dataset', args.dataset === undefined ? undefined : path.resolve(args.dataset)],
+  ] as const) {
+    if (v === undefined) continue;
+    if (!(key in exp.schema)) throw new UsageError(`experiment "${exp.name}" has no "${key}" setting, so ${flag} does not apply`);
+    flags[key] = String(v);
+  }
+  if (Object.keys(flags).length) layers.push({ source: 'the command line', values: flags, text: true });
+  return layers;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.command === 'list') {
+    process.stdout.write(`${listLines(EXPERIMENTS).join('\n')}\n`);
+    return 0;
+  }
+  if (args.help && (args.command === 'help' || !argv.some((a) => !a.startsWith('-')))) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const exp = findExperiment(args.command);
+  if (args.help) {
+    process.stdout.write(experimentHelp(exp));
+    return 0;
+  }
+  const opts = {
+    layers: cliLayers(exp, args),
+    dataDir: args.dataDir,
+    backend: args.backend,
+    outDir: args.out,
+    resume: args.resume,
+    runId: args.runId,
+    maxCells: args.maxCells,
+    tty: args.plain ? false : undefined,
+    command: `pnpm bench ${argv.join(' ')}`.trim(),
+  };
+  const plan = planRun(exp, opts);
+
+  const ctrl = new AbortController();
+  let hits = 0;
+  const onSigint = () => {
+    hits++;
+    if (hits > 1) process.exit(130);
+    process.stderr.write('\nstopping: the running cell is discarded, finished cells are kept (Ctrl-C again to quit now)\n');
+    ctrl.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const out = await runExperiment(plan, { ...opts, signal: ctrl.signal });
+    process.stdout.write(`\n${exp.name} on ${out.summary.dataset} (${out.summary.backend}): ${out.summary.protocol}\n`);
+    process.stdout.write(`${tableToText(resultsTable(out.summary, exp.display))}\n`);
+    const rel0 = path.relative(process.cwd(), out.runDir) || '.';
+    const rel = rel0.startsWith('..') ? out.runDir : rel0;
+    process.stdout.write(`report: ${path.join(rel, 'report.md')} · ${path.join(rel, 'report.html')}\n`);
+    if (!out.complete) {
+      process.stderr.write(`stopped after ${out.cellsDone}/${out.cellsTotal} cells; continue with: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
+      return out.interrupted ? 130 : 1;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof BenchError) {
+        process.stderr.write(`bench: ${err.message}\n`);
+        process.exit(err.exitCode);
+      }
+      const e = err as Error & { file?: string };
+      // Data errors from core name the file, line and field; print them as one line too.
+      if (e && typeof e.message === 'string' && /DataFormatError|DataFileNotFoundError/.test(e.name ?? '')) {
+        process.stderr.write(`bench: ${e.message.split('\n')[0]}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`bench: unexpected error: ${e?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -7,3 +7,4 @@ export * from './tensor/index.js';
 export * from './nn/index.js';
 export * from './metrics/index.js';
 export * from './train/index.js';
+export * from './data/index.js';
