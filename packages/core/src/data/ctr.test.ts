@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../tensor/rng.js';
+import { buildCtrData, ctrBatches } from './ctr.js';
+import { IdMap } from './idmap.js';
+import type { ItemAttributes, UserProfile } from './schema.js';
+
+const arr = (xs: ArrayLike<number>) => Array.from(xs);
+const seqs = [Int32Array.of(1, 2, 3, 4, 5), Int32Array.of(6, 7), Int32Array.of(2, 8, 9, 10)];
+
+describe('buildCtrData', () => {
+  it('makes one positive and one negative per position with history, split per user in time order', () => {
+    const d = buildCtrData(seqs, { numItems: 12, seed: 1, sampler: 'uniform' });
+    // user 0: 4 pairs (positions 1..4): train 1,2; valid 3; test 4. user 1: 1 pair → train. user 2: 3 pairs: train 1; valid 2; test 3.
+    expect(d.train.length).toBe(2 * (2 + 1 + 1));
+    expect(d.valid.length).toBe(4);
+    expect(d.test.length).toBe(4);
+    expect(d.negatives.length).toBe(4 + 1 + 3);
+    expect(arr(d.test.user)).toEqual([0, 0, 2, 2]);
+    expect(arr(d.test.label)).toEqual([1, 0, 1, 0]);
+    expect(arr(d.test.pos)).toEqual([4, 4, 3, 3]);
+    expect([d.test.item[0], d.test.item[2]]).toEqual([5, 10]);
+    expect(arr(d.valid.item).filter((_, k) => d.valid.label[k] === 1)).toEqual([4, 9]);
+    expect(arr(d.train.item).filter((_, k) => d.train.label[k] === 1)).toEqual([2, 3, 7, 8]);
+    for (const part of [d.train, d.valid, d.test]) {
+      for (let k = 0; k < part.length; k++) {
+        if (part.label[k] === 1) continue;
+        expect(seqs[part.user[k]]).not.toContain(part.item[k]);
+        expect(part.pos[k]).toBe(part.pos[k - 1]); // same history as its positive
+      }
+    }
+    expect(d.rule).toContain('uniform');
+  });
+
+  it('draws once from the seed (same seed, same negatives) and can reuse stored negatives', () => {
+    const a = buildCtrData(seqs, { numItems: 12, seed: 9 });
+    const b = buildCtrData(seqs, { numItems: 12, seed: 9 });
+    expect(arr(a.negatives)).toEqual(arr(b.negatives));
+    const c = buildCtrData(seqs, { numItems: 12, seed: 10, negatives: a.negatives });
+    expect(arr(c.test.item)).toEqual(arr(a.test.item));
+    expect(() => buildCtrData(seqs, { numItems: 12, seed: 1, negatives: Int32Array.of(1) })).toThrow(RangeError);
+  });
+
+  it('popularity negatives follow interaction counts', () => {
+    // Item 11 is very popular among other users; user 0 never had it.
+    const many = [Int32Array.of(1, 2, 3, 4), ...Array.from({ length: 50 }, () => Int32Array.of(11, 11, 11, 12))];
+    const d = buildCtrData(many, { numItems: 12, seed: 2 });
+    const negs0 = arr(d.negatives.subarray(0, 3));
+    expect(negs0.filter((i) => i === 11).length).toBeGreaterThanOrEqual(2);
+    for (let u = 1; u <= 50; u++) for (let j = 0; j < 3; j++) expect([1, 2, 3, 4]).toContain(d.negatives[3 + (u - 1) * 3 + j]);
+  });
+});
+
+describe('ctrBatches', () => {
+  it('pads histories and attaches item attributes and user profile', () => {
+    const d = buildCtrData(seqs, { numItems: 12, seed: 1, sampler: 'uniform' });
+    const attrs: ItemAttributes = {
+      values: Array.from({ length: 13 }, (_, i) => (i === 0 ? new Int32Array(0) : i % 2 ? Int32Array.of(1) : Int32Array.of(2, 3))),
+      numValues: 3,
+      vocab: IdMap.identity(3, 1, 1),
+    };
+    const profile: UserProfile = { numUsers: 3, fields: { gender: { values: Int32Array.of(2, 1, 2), numValues: 2, vocab: IdMap.fromRaw(['F', 'M'], 1) } } };
+    const [b] = [...ctrBatches(d, d.test, { batchSize: 10, maxLen: 3, itemAttributes: attrs, userProfile: profile })];
+    expect(b.batchSize).toBe(4);
+    expect(arr(b.labels)).toEqual([1, 0, 1, 0]);
+    expect(arr(b.history.subarray(0, 3))).toEqual([2, 3, 4]);
+    expect(arr(b.history.subarray(6, 9))).toEqual([2, 8, 9]);
+    expect(arr(b.historyLength)).toEqual([3, 3, 3, 3]);
+    expect(b.numAttrSlots).toBe(2);
+    expect(arr(b.itemAttrs!.subarray(0, 2))).toEqual([1, 0]); // item 5
+    expect(arr(b.historyAttrs!.subarray(0, 6))).toEqual([2, 3, 1, 0, 2, 3]); // items 2, 3, 4
+    expect(arr(b.userFeatures!.gender)).toEqual([2, 2, 2, 2]);
+    const [v] = [...ctrBatches(d, d.valid, { batchSize: 10, maxLen: 5 })];
+    expect(arr(v.history.subarray(0, 5))).toEqual([0, 0, 1, 2, 3]);
+    expect(arr(v.historyLength)).toEqual([3, 3, 2, 2]);
+    const shuffled = [...ctrBatches(d, d.train, { batchSize: 3, maxLen: 2, rng: new Rng(4) })];
+    expect(shuffled.reduce((a, x) => a + x.batchSize, 0)).toBe(d.train.length);
+  });
+});

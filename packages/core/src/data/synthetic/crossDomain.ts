@@ -1,0 +1,129 @@
+/**
+ * Two domains sharing user taste, with cold-start users (i2VAE's claim). Topics are shared: each domain's
+ * items are split over the same `numTopics` topics, and each user likes a few topics in both domains. Rows
+ * have the shape of the real cross-domain CSV ({@link CrossDomainRow}): one per (user, target domain), the
+ * target the last item of the target-domain sequence. Test rows come from held-out users; a share of them
+ * is cold-start (target-domain history emptied), half of those keeping the other domain (overlapping, where
+ * the shared taste is recoverable) and half with no history at all, as in the real test file.
+ * @module
+ */
+import { Rng } from '../../tensor/rng.js';
+import type { CrossDomainRow } from '../loaders/crossDomainCsv.js';
+import { checkInt, checkProb, distinct, intBetween } from './common.js';
+
+/** Options of {@link crossDomainData}. */
+export interface CrossDomainSyntheticOptions {
+  /** Training users (default 1000). */
+  numTrainUsers?: number;
+  /** Test users (default 300). */
+  numTestUsers?: number;
+  /** Items per domain (default 200; domain 0 is `1..n`, domain 1 is `n+1..2n`). */
+  itemsPerDomain?: number;
+  /** Shared topics (default 10). */
+  numTopics?: number;
+  /** Topics per user (default 2). */
+  tastes?: number;
+  /** Shortest sequence per domain, target included (default 3). */
+  minLength?: number;
+  /** Longest sequence per domain (default 12). */
+  maxLength?: number;
+  /** Probability that an event is a uniform item of the domain instead of the user's taste (default 0.1). */
+  noise?: number;
+  /** Share of test rows made cold-start (default 0.4). */
+  coldStart?: number;
+  /** Seed. */
+  seed: number;
+}
+
+/** Output of {@link crossDomainData}. */
+export interface CrossDomainSynthetic {
+  /** Training rows: every training user has one row per domain, both domains non-empty. */
+  train: CrossDomainRow[];
+  /** Test rows (one per test user, target domain alternating), some cold-start. */
+  test: CrossDomainRow[];
+  /** Number of items (both domains). */
+  numItems: number;
+  /** Domain of each item (index 0 = -1). */
+  itemDomain: Int32Array;
+  /** Topic of each item (index 0 = -1). */
+  itemTopic: Int32Array;
+  /** Topics liked by each user (raw user id = index). */
+  userTastes: Int32Array[];
+}
+
+/** Generates the two-domain data (see module doc); deterministic under `seed`. */
+export function crossDomainData(opts: CrossDomainSyntheticOptions): CrossDomainSynthetic {
+  const nTrain = opts.numTrainUsers ?? 1000;
+  const nTest = opts.numTestUsers ?? 300;
+  const per = opts.itemsPerDomain ?? 200;
+  const K = opts.numTopics ?? 10;
+  const tastes = opts.tastes ?? 2;
+  const minLength = opts.minLength ?? 3;
+  const maxLength = opts.maxLength ?? 12;
+  const noise = opts.noise ?? 0.1;
+  const cold = opts.coldStart ?? 0.4;
+  checkInt('numTrainUsers', nTrain, 1);
+  checkInt('numTestUsers', nTest, 0);
+  checkInt('numTopics', K, 1);
+  if (per < K) throw new RangeError('crossDomainData: itemsPerDomain must be >= numTopics');
+  checkInt('tastes', tastes, 1);
+  checkInt('minLength', minLength, 2);
+  checkInt('maxLength', maxLength, minLength);
+  checkProb('noise', noise);
+  checkProb('coldStart', cold);
+  const rng = new Rng(opts.seed);
+  const numItems = 2 * per;
+  const itemDomain = new Int32Array(numItems + 1).fill(-1);
+  const itemTopic = new Int32Array(numItems + 1).fill(-1);
+  const topicItems: Int32Array[][] = [0, 1].map((d) => {
+    const lists: number[][] = Array.from({ length: K }, () => []);
+    const perm = rng.permutation(per);
+    for (let k = 0; k < per; k++) {
+      const item = d * per + perm[k] + 1;
+      const t = k % K;
+      itemDomain[item] = d;
+      itemTopic[item] = t;
+      lists[t].push(item);
+    }
+    return lists.map((l) => Int32Array.from(l).sort());
+  });
+  const userTastes: Int32Array[] = [];
+  const sequenceFor = (taste: Int32Array, d: number): Int32Array => {
+    const n = intBetween(rng, minLength, maxLength);
+    const s = new Int32Array(n);
+    for (let t = 0; t < n; t++) {
+      if (rng.float() < noise) s[t] = d * per + 1 + rng.int(per);
+      else {
+        const pool = topicItems[d][taste[rng.int(taste.length)]];
+        s[t] = pool[rng.int(pool.length)];
+      }
+    }
+    return s;
+  };
+  const train: CrossDomainRow[] = [];
+  let line = 2;
+  for (let u = 0; u < nTrain; u++) {
+    const taste = distinct(rng, K, tastes);
+    userTastes.push(taste);
+    const seqs: [Int32Array, Int32Array] = [sequenceFor(taste, 0), sequenceFor(taste, 1)];
+    for (const d of [0, 1] as const) train.push({ user: u, seqs: [seqs[0], seqs[1]], domain: d, line: line++ });
+  }
+  const test: CrossDomainRow[] = [];
+  const coldKinds = rng.permutation(nTest);
+  const nCold = Math.round(nTest * cold);
+  line = 2;
+  for (let k = 0; k < nTest; k++) {
+    const u = nTrain + k;
+    const taste = distinct(rng, K, tastes);
+    userTastes.push(taste);
+    const d = (k % 2) as 0 | 1;
+    const seqs: [Int32Array, Int32Array] = [sequenceFor(taste, 0), sequenceFor(taste, 1)];
+    const rank = coldKinds[k];
+    if (rank < nCold) {
+      seqs[d] = seqs[d].slice(seqs[d].length - 1);
+      if (rank % 2 === 1) seqs[1 - d] = new Int32Array(0);
+    }
+    test.push({ user: u, seqs, domain: d, line: line++ });
+  }
+  return { train, test, numItems, itemDomain, itemTopic, userTastes };
+}
