@@ -30,9 +30,11 @@ function makeModel(mode: EmbeddingGradMode, rng: Rng) {
   const items = new Embedding(V, D, { grad: mode, rng });
   const pos = tf.variable(glorotNormal([L, D], rng), true);
   const blocks = Array.from({ length: 2 }, () => ({
-    wq: tf.variable(glorotNormal([D, D], rng)), wk: tf.variable(glorotNormal([D, D], rng)),
-    wv: tf.variable(glorotNormal([D, D], rng)), w1: tf.variable(glorotNormal([D, D], rng)),
-    w2: tf.variable(glorotNormal([D, D], rng)),
+    wq: tf.variable(glorotNormal([D, D], rng)) as tf.Variable<tf.Rank.R2>,
+    wk: tf.variable(glorotNormal([D, D], rng)) as tf.Variable<tf.Rank.R2>,
+    wv: tf.variable(glorotNormal([D, D], rng)) as tf.Variable<tf.Rank.R2>,
+    w1: tf.variable(glorotNormal([D, D], rng)) as tf.Variable<tf.Rank.R2>,
+    w2: tf.variable(glorotNormal([D, D], rng)) as tf.Variable<tf.Rank.R2>,
   }));
   const causal = tf.linalg.bandPart(tf.ones([L, L]), -1, 0);
   const vars = [items.table, pos, ...blocks.flatMap((b) => [b.wq, b.wk, b.wv, b.w1, b.w2])];
