@@ -2,4 +2,15 @@
  * @recsuite/irl4rec
  * @packageDocumentation
  */
-export {};
+export { Irl4Rec } from './irl4rec.js';
+export { Backbone } from './backbone.js';
+export type { BackboneSizes, PreparedBatch } from './backbone.js';
+export { IRL4REC_DEFAULTS, Irl4RecConfigError, irl4recConfig } from './config.js';
+export type { BackboneKind, ConfounderKind, IndependenceKind, Irl4RecConfig, ItemSide, RankingLossKind } from './config.js';
+export { hsic, pairwiseSquaredDistances } from './hsic.js';
+export type { HsicOptions } from './hsic.js';
+export { Club } from './club.js';
+export { randomScorerLoss, rankingLoss } from './objective.js';
+export type { ObjectiveTerms } from './objective.js';
+export { stopGradient } from './stopGradient.js';
+export { AttributeConfounder } from './attributeConfounder.js';

@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Adam, Rng, spuriousPropertyData, trainSequenceBatches, type SeqBatch } from '@recsuite/core';
+import { describeBackends, expectClose } from '@recsuite/core/test';
+import { describe, expect, it } from 'vitest';
+import { IRL4REC_DEFAULTS, irl4recConfig } from './config.js';
+import { Irl4Rec } from './irl4rec.js';
+import type { BackboneKind, Irl4RecConfig } from './config.js';
+
+const N = 20;
+const data = spuriousPropertyData({ numUsers: 12, numItems: N, numClusters: 2, seed: 7 });
+const attrs = Array.from(data.itemProperty, (v, i) => (i === 0 ? 0 : v ? 1 : 2));
+const trainBatch = (nNeg = 2): SeqBatch => trainSequenceBatches(data.train, { maxLen: 6, batchSize: 6, numItems: N, rng: new Rng(3), numNegatives: nNeg }).next().value!;
+const evalBatch: SeqBatch = { users: Int32Array.of(0, 1), seqs: Int32Array.of(0, 0, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6), batchSize: 2, maxLen: 6 };
+const small = (backbone: BackboneKind, extra: Partial<Irl4RecConfig> = {}) =>
+  new Irl4Rec({ numItems: N, backbone, maxLen: 6, dim: 8, blocks: 1, heads: 1, seed: 5, ...extra });
+
+describe('Irl4Rec config', () => {
+  it('fills defaults and names a bad key', () => {
+    const c = irl4recConfig({ numItems: 5 });
+    expect(c).toEqual({ ...IRL4REC_DEFAULTS, numItems: 5, confounderDim: 64 });
+    expect(JSON.parse(JSON.stringify(c))).toEqual(c);
+    expect(() => irl4recConfig({ numItems: 5, alpha: 2 })).toThrow(/Irl4Rec config.alpha must be a number in \[0, 1\], got 2/);
+    expect(() => irl4recConfig({ numItems: 5, backbone: 'lstm' as 'sasrec' })).toThrow(/config.backbone/);
+    expect(() => irl4recConfig({ numItems: 5, itemSide: 'shared', confounderDim: 3 })).toThrow(/config.confounderDim must be equal to dim/);
+    expect(() => irl4recConfig({ numItems: 5, confounder: 'attributes' })).toThrow(/config.numAttributes/);
+    expect(() => irl4recConfig({ numItems: 2, confounder: 'attributes', numAttributes: 1, itemAttributes: [0, 1, 4] })).toThrow(/item 2 has 4/);
+    expect(() => irl4recConfig({ numItems: 5, confounder: 'none', independence: 'hsic' })).toThrow(/config.independence/);
+  });
+});
+
+describeBackends(
+  'Irl4Rec',
+  () => {
+    for (const backbone of ['sasrec', 'gru4rec', 'bert4rec'] as const) {
+      it(`${backbone}: shapes of loss, score, scoreAll; training steps leak nothing`, async () => {
+        const m = small(backbone, { sigma: backbone === 'gru4rec' ? 'learned' : 0.1 });
+        const b = trainBatch();
+        const opt = new Adam({ lr: 0.01 });
+        m.setTraining(true);
+        const l0 = opt.step(() => m.loss(b), m.variables());
+        expect(Number.isFinite(l0)).toBe(true);
+        const before = tf.memory().numTensors;
+        opt.step(() => m.loss(b), m.variables());
+        expect(tf.memory().numTensors).toBe(before);
+        m.setTraining(false);
+        const all = m.scoreAll(evalBatch);
+        expect(all.shape).toEqual([2, N + 1]);
+        const cand = tf.tensor2d([[1, 5, 9], [2, 4, 20]], [2, 3], 'int32');
+        const sc = m.score(evalBatch, cand);
+        expect(sc.shape).toEqual([2, 3]);
+        const a = all.arraySync();
+        expectClose(sc, [a[0][1], a[0][5], a[0][9], a[1][2], a[1][4], a[1][20]], 1e-4);
+        const rec = await m.recommend([3, 4, 5], 5);
+        expect(rec).toHaveLength(5);
+        expect(rec.some((i) => i === 0 || i === 3 || i === 4 || i === 5)).toBe(false);
+        tf.dispose([all, cand, sc]);
+        opt.dispose();
+        m.dispose();
+      });
+    }
+
+    for (const confounder of ['parallel', 'head', 'attributes'] as const) {
+      it(`test-time scores do not depend on the confounder branch (${confounder})`, () => {
+        const m = small('sasrec', { confounder, itemAttributes: attrs, numAttributes: 2 });
+        // train a little so the branches are coupled through the shared loss
+        const opt = new Adam({ lr: 0.01 });
+        m.setTraining(true);
+        opt.step(() => m.loss(trainBatch()), m.variables());
+        m.setTraining(false);
+        const before = m.scoreAll(evalBatch);
+        const lossBefore = tf.tidy(() => m.loss(trainBatch()).dataSync()[0]);
+        const conf = m.confounderVariables();
+        expect(conf.length).toBeGreaterThan(0);
+        const rng = new Rng(9);
+        for (const v of conf) tf.tidy(() => v.assign(tf.add(v, tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', rng.nextU32()), 3))));
+        const after = m.scoreAll(evalBatch);
+        expectClose(after, Array.from(before.dataSync()), 0);
+        // the training objective does see the branch
+        const lossAfter = tf.tidy(() => m.loss(trainBatch()).dataSync()[0]);
+        expect(Math.abs(lossAfter - lossBefore)).toBeGreaterThan(1e-3);
+        tf.dispose([before, after]);
+        opt.dispose();
+        m.dispose();
+      });
+    }
+
+    it('runs with CLUB and the shared item side, leaking nothing', () => {
+      const m = small('sasrec', { confounder: 'parallel', independence: 'club', itemSide: 'shared', independenceSign: -1 });
+      const opt = new Adam({ lr: 0.01 });
+      m.setTraining(true);
+      opt.step(() => m.loss(trainBatch()), m.variables());
+      const before = tf.memory().numTensors;
+      const l = opt.step(() => m.loss(trainBatch()), m.variables());
+      expect(Number.isFinite(l)).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(m.variables()).toEqual(expect.arrayContaining(m.club!.variables()));
+      opt.dispose();
+      m.dispose();
+    });
+
+    it('save/load round trip gives the same scores and config; a wrong directory is rejected', async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'irl4rec-'));
+      try {
+        const m = small('bert4rec', { confounder: 'attributes', itemAttributes: attrs, numAttributes: 2, independence: 'club' });
+        const opt = new Adam({ lr: 0.01 });
+        m.setTraining(true);
+        opt.step(() => m.loss(trainBatch()), m.variables());
+        m.setTraining(false);
+        await m.save(path.join(dir, 'm'));
+        const l = await Irl4Rec.load(path.join(dir, 'm'));
+        expect(l.config).toEqual(m.config);
+        const a = m.scoreAll(evalBatch);
+        const b = l.scoreAll(evalBatch);
+        expectClose(b, Array.from(a.dataSync()), 1e-6);
+        const nm = m.namedVariables();
+        const nl = l.namedVariables();
+        expect(Object.keys(nl)).toEqual(Object.keys(nm));
+        for (const k of Object.keys(nm)) expectClose(nl[k], Array.from(nm[k].dataSync()), 0);
+        await expect(Irl4Rec.load(path.join(dir, 'missing'))).rejects.toThrow();
+        tf.dispose([a, b]);
+        opt.dispose();
+        m.dispose();
+        l.dispose();
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('rejects bad batches with the field named', () => {
+      const m = small('sasrec');
+      expect(() => m.scoreAll({ ...evalBatch, seqs: Int32Array.of(0, 0, 3, 4, 5, 99, 1, 2, 3, 4, 5, 6) })).toThrow(/batch.seqs\[5\] \(row 0, position 5\) is 99/);
+      expect(() => m.loss({ ...trainBatch(), negatives: undefined })).toThrow(/batch.negatives is required/);
+      m.dispose();
+    });
+  },
+  { backends: ['tensorflow'] },
+);
