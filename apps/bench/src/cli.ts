@@ -7,16 +7,13 @@
 import { parseArgs, type CliArgs } from './cli/args.js';
 import { experimentHelp, listLines, usage } from './cli/help.js';
 import { closest, configFileLayer, type ConfigLayer } from './config/resolve.js';
-import { BenchError, UsageError } from './errors.js';
+import { BenchError, CellFailedError, UsageError } from './errors.js';
 import type { AnyExperiment } from './experiment.js';
-import { EXPERIMENTS } from './experiments/index.js';
-import { resultsTable } from './report/sections.js';
-import { tableToText } from './report/table.js';
-import { planRun, runExperiment } from './runner/run.js';
+import { userPath } from './paths.js';
 import path from 'node:path';
 
 /** Finds an experiment by name, or throws a usage error listing the names. */
-export function findExperiment(name: string, experiments: readonly AnyExperiment[] = EXPERIMENTS): AnyExperiment {
+export function findExperiment(name: string, experiments: readonly AnyExperiment[]): AnyExperiment {
   const e = experiments.find((x) => x.name === name);
   if (e) return e;
   const near = closest(name, experiments.map((x) => x.name));
@@ -26,13 +23,13 @@ export function findExperiment(name: string, experiments: readonly AnyExperiment
 /** The config layers the command line gives, in precedence order. */
 export function cliLayers(exp: AnyExperiment, args: CliArgs): ConfigLayer[] {
   const layers: ConfigLayer[] = [];
-  if (args.configFile) layers.push(configFileLayer(args.configFile));
+  if (args.configFile) layers.push(configFileLayer(userPath(args.configFile)));
   if (args.set.length) layers.push({ source: '--set', values: Object.fromEntries(args.set), text: true });
   const flags: Record<string, string> = {};
   for (const [flag, key, v] of [
     ['--seeds', 'seeds', args.seeds],
     ['--epochs', 'epochs', args.epochs],
-    ['--dataset', 'dataset', args.dataset === undefined ? undefined : path.resolve(args.dataset)],
+    ['--dataset', 'dataset', args.dataset === undefined ? undefined : userPath(args.dataset)],
   ] as const) {
     if (v === undefined) continue;
     if (!(key in exp.schema)) throw new UsageError(`experiment "${exp.name}" has no "${key}" setting, so ${flag} does not apply`);
@@ -44,7 +41,11 @@ export function cliLayers(exp: AnyExperiment, args: CliArgs): ConfigLayer[] {
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv); // flag errors before loading any experiment (and TensorFlow.js)
+  const { EXPERIMENTS } = await import('./experiments/index.js');
+  const { planRun, runExperiment } = await import('./runner/run.js');
+  const { resultsTable } = await import('./report/sections.js');
+  const { tableToText } = await import('./report/table.js');
   if (args.command === 'list') {
     process.stdout.write(`${listLines(EXPERIMENTS).join('\n')}\n`);
     return 0;
@@ -53,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const exp = findExperiment(args.command);
+  const exp = findExperiment(args.command, EXPERIMENTS);
   if (args.help) {
     process.stdout.write(experimentHelp(exp));
     return 0;
@@ -62,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     layers: cliLayers(exp, args),
     dataDir: args.dataDir,
     backend: args.backend,
-    outDir: args.out,
+    outDir: args.out === undefined ? undefined : userPath(args.out),
     resume: args.resume,
     runId: args.runId,
     maxCells: args.maxCells,
@@ -84,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const out = await runExperiment(plan, { ...opts, signal: ctrl.signal });
     process.stdout.write(`\n${exp.name} on ${out.summary.dataset} (${out.summary.backend}): ${out.summary.protocol}\n`);
     process.stdout.write(`${tableToText(resultsTable(out.summary, exp.display))}\n`);
-    const rel0 = path.relative(process.cwd(), out.runDir) || '.';
+    const rel0 = path.relative(process.env.INIT_CWD ?? process.cwd(), out.runDir) || '.';
     const rel = rel0.startsWith('..') ? out.runDir : rel0;
     process.stdout.write(`report: ${path.join(rel, 'report.md')} · ${path.join(rel, 'report.html')}\n`);
     if (!out.complete) {
@@ -105,6 +106,11 @@ if (isMain) {
       if (err instanceof BenchError) {
         process.stderr.write(`bench: ${err.message}\n`);
         process.exit(err.exitCode);
+      }
+      if (err instanceof CellFailedError) {
+        const cause = err.cause as Error | undefined;
+        process.stderr.write(`bench: ${err.message}\nfinished cells are kept; after a fix, continue with --resume\n${cause?.stack ?? ''}\n`);
+        process.exit(1);
       }
       const e = err as Error & { file?: string };
       // Data errors from core name the file, line and field; print them as one line too.

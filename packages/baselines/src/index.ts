@@ -28,8 +28,8 @@ export {
 export type { CFBatch, CFBatchOptions, CFInteractions, UserBatch } from './cfBatch.js';
 export { CtrModelBase, bceWithLogits, checkCtrBatch } from './ctrModel.js';
 export type { CtrBaseConfig, CtrBatch, CtrForward, CtrHooks, CtrModel, ItemContext, ItemExtra, MlpExtra } from './ctrModel.js';
-export { CtrBatchError, CtrFeatures, itemFeatureTable, makeCtrBatch } from './ctrFeatures.js';
-export type { CtrExample, CtrFeatureConfig, ItemFeatureTable, MakeCtrBatchOptions } from './ctrFeatures.js';
+export { CtrBatchError, CtrFeatures, makeCtrBatch, withHistoryNegatives } from './ctrFeatures.js';
+export type { AttributeLists, CtrExample, CtrFeatureConfig, MakeCtrBatchOptions } from './ctrFeatures.js';
 export { DIN, DinAttention } from './din.js';
 export type { DINConfig, DinAttentionOptions } from './din.js';
 export { DIEN } from './dien.js';
@@ -44,4 +44,4 @@ export { GRU4Rec, GRU4REC_DEFAULTS, GRUEncoder, gru4recConfig } from './gru4rec.
 export type { GRU4RecConfig, GRU4RecLoss } from './gru4rec.js';
 export { TransformerEncoder, lastPosition, paddingMask } from './sequenceEncoder.js';
 export type { SequenceEncoder, TransformerEncoderConfig } from './sequenceEncoder.js';
-export { bceLoss, bprMaxLoss, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
+export { bceLoss, bprMaxLoss, logSumExpRows, negativesAt, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';

@@ -1,0 +1,83 @@
+/**
+ * The CTR cell: train a CTR model (selected on validation AUC), then test AUC, GAUC (user-weighted AUC
+ * over users with both labels) and LogLoss; plus CTR data preparation with negatives stored in the run
+ * directory.
+ * @module
+ */
+import { auc, buildCtrData, ctrBatches, gauc, logLoss, type CtrBatchOptions, type CtrData, type CtrRows } from '@recsuite/core';
+import type { CtrModel } from '@recsuite/baselines';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CellContext, CellResult } from '../experiment.js';
+import { CTR_MODELS, type CtrModelName, type CtrTask } from '../models/ctrModels.js';
+import { writeFileAtomic } from '../runner/atomic.js';
+import { trainAndTest } from './trainCell.js';
+
+/** Predicted click probabilities of `rows`, in row order. */
+export async function predictRows(
+  model: CtrModel,
+  data: CtrData,
+  rows: CtrRows,
+  opts: Pick<CtrBatchOptions, 'batchSize' | 'maxLen' | 'itemAttributes' | 'userProfile' | 'maxAttributes'>,
+): Promise<Float32Array> {
+  model.setTraining(false);
+  const out = new Float32Array(rows.length);
+  let k = 0;
+  for (const batch of ctrBatches(data, rows, opts)) {
+    const p = model.predict(batch);
+    try {
+      out.set(await p.data(), k);
+    } finally {
+      p.dispose();
+    }
+    k += batch.batchSize;
+  }
+  return out;
+}
+
+/** AUC, GAUC and LogLoss of `rows`. */
+export async function ctrMetrics(model: CtrModel, data: CtrData, rows: CtrRows, opts: Parameters<typeof predictRows>[3]): Promise<Record<string, number>> {
+  const p = await predictRows(model, data, rows, opts);
+  return { AUC: auc(rows.label, p), GAUC: gauc(rows.user, rows.label, p), LogLoss: logLoss(rows.label, p) };
+}
+
+/**
+ * CTR data with its negatives drawn once (from `seed`) and stored in `<runDir>/negatives/ctr-pairs.i32`;
+ * a resumed run reloads them.
+ */
+export function ctrDataStored(runDir: string, sequences: readonly Int32Array[], numItems: number, seed: number, sampler: 'popularity' | 'uniform'): CtrData {
+  const file = path.join(runDir, 'negatives', `ctr-${sampler}-seed${seed}.i32`);
+  if (fs.existsSync(file)) {
+    const buf = fs.readFileSync(file);
+    const negatives = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    return buildCtrData(sequences, { numItems, seed, sampler, negatives });
+  }
+  const data = buildCtrData(sequences, { numItems, seed, sampler });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, new Uint8Array(data.negatives.buffer, data.negatives.byteOffset, data.negatives.byteLength));
+  return data;
+}
+
+/** Options of {@link runCtrCell}. */
+export interface CtrCellOptions {
+  task: Omit<CtrTask, 'seed'>;
+  epochs: number;
+  patience: number;
+  validateEvery: number;
+  evalBatchSize: number;
+}
+
+/** Trains and tests one (CTR model, seed) cell. */
+export async function runCtrCell<C, D>(ctx: CellContext<C, D>, o: CtrCellOptions): Promise<CellResult> {
+  const built = CTR_MODELS[ctx.cell.model as CtrModelName]({ ...o.task, seed: ctx.cell.seed });
+  const evalOpts = { batchSize: o.evalBatchSize, maxLen: o.task.hyper.maxLen, ...o.task.batchFeatures };
+  const { data } = o.task;
+  return trainAndTest(ctx, built, {
+    epochs: o.epochs,
+    patience: o.patience,
+    validateEvery: o.validateEvery,
+    selectMetric: 'AUC',
+    validate: () => ctrMetrics(built.model, data, data.valid, evalOpts),
+    test: async () => ({ all: await ctrMetrics(built.model, data, data.test, evalOpts) }),
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * What the two CTR experiments share: their settings, protocol text and cell wiring (the dataset loaders
+ * differ). Not an experiment itself.
+ * @module
+ */
+import type { CtrData, ItemAttributes, UserProfile } from '@recsuite/core';
+import { runCtrCell } from '../cells/ctrCell.js';
+import { bool, int, num, oneOf, subsetOf } from '../config/fields.js';
+import type { CellContext, Display } from '../experiment.js';
+import { CTR_MODEL_NAMES } from '../models/ctrModels.js';
+
+/** Settings of a CTR experiment. */
+export function ctrSchema() {
+  return {
+    models: subsetOf(CTR_MODEL_NAMES, CTR_MODEL_NAMES, 'models to run'),
+    seeds: int(3, { min: 1, max: 100, doc: 'number of seeds' }),
+    epochs: int(30, { min: 1, doc: 'maximum epochs' }),
+    patience: int(3, { min: 1, doc: 'validations without improvement before stopping' }),
+    validateEvery: int(1, { min: 1, doc: 'validate every this many epochs' }),
+    negativeSeed: int(2019, { doc: 'seed of the CTR negatives (drawn once, stored in the run directory)' }),
+    sampler: oneOf(['popularity', 'uniform'] as const, 'popularity', 'negative sampler (DIEN: popularity)'),
+    embedDim: int(18, { min: 1, doc: 'embedding width of every feature' }),
+    lr: num(0.001, { min: 0, doc: 'Adam learning rate' }),
+    batchSize: int(128, { min: 1, doc: 'rows per batch' }),
+    maxLen: int(50, { min: 1, doc: 'history length' }),
+    dropout: num(0, { min: 0, max: 0.95, doc: 'dropout in the final MLP' }),
+    auxWeight: num(1, { min: 0, doc: 'DIEN auxiliary-loss weight' }),
+    useUserId: bool(false, 'add a user-id embedding to the user features'),
+    evalBatchSize: int(1024, { min: 1, doc: 'rows per evaluation batch' }),
+  };
+}
+
+/** The typed settings of {@link ctrSchema}. */
+export interface CtrConfig {
+  seeds: number;
+  epochs: number;
+  patience: number;
+  validateEvery: number;
+  negativeSeed: number;
+  sampler: 'popularity' | 'uniform';
+  embedDim: number;
+  lr: number;
+  batchSize: number;
+  maxLen: number;
+  dropout: number;
+  auxWeight: number;
+  useUserId: boolean;
+  evalBatchSize: number;
+}
+
+/** Prepared CTR data and its side features. */
+export interface CtrPrepared {
+  data: CtrData;
+  itemAttributes?: ItemAttributes;
+  userProfile?: UserProfile;
+}
+
+/** Protocol lines shared by the CTR experiments. */
+export function ctrProtocolDetails(c: CtrConfig, features: string): string[] {
+  return [
+    `pairs: for each user in time order, every interacted item (from the second on) is a positive whose history is the user's earlier items (most recent ${c.maxLen}); each positive gets one ${c.sampler}-sampled negative (never one of the user's items) with the same history, drawn once (seed ${c.negativeSeed}) and stored in negatives/ of the run directory`,
+    "split (ours, per user in time order, as specs/iacn.md): the last pair is test, the one before validation, the rest training; users with fewer than 3 pairs train only (DIEN's own scripts split users 9:1 instead)",
+    `features: ${features}; multi-valued attributes mean-pooled and concatenated to the item-id embedding (width ${c.embedDim})`,
+    `selection: validation AUC every ${c.validateEvery} epoch(s), best weights restored, stop after ${c.patience} validations without improvement, at most ${c.epochs} epochs`,
+    'metrics on the test pairs: AUC, GAUC (per-user AUC weighted by the user\'s test rows, users with one class skipped), LogLoss',
+  ];
+}
+
+/** Runs one CTR cell of an experiment. */
+export function ctrCell(ctx: CellContext<CtrConfig, CtrPrepared>) {
+  const c = ctx.config;
+  const { data, itemAttributes, userProfile } = ctx.data;
+  const profileFields = userProfile ? Object.entries(userProfile.fields).map(([name, f]) => ({ name, numValues: f.numValues })) : undefined;
+  return runCtrCell(ctx, {
+    task: {
+      data,
+      features: {
+        numItems: data.numItems,
+        numAttributes: itemAttributes?.numValues,
+        profileFields,
+        numUsers: data.numUsers,
+        useUserId: c.useUserId,
+      },
+      batchFeatures: { itemAttributes, userProfile },
+      hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight },
+    },
+    epochs: c.epochs,
+    patience: c.patience,
+    validateEvery: c.validateEvery,
+    evalBatchSize: c.evalBatchSize,
+  });
+}
+
+/** What the CTR reports show. */
+export const CTR_DISPLAY: Display = {
+  metrics: ['AUC', 'GAUC', 'LogLoss', 'epochs', 'epoch_s'],
+  chartMetrics: ['AUC', 'GAUC'],
+  curveMetric: 'AUC',
+};

@@ -1,0 +1,64 @@
+/**
+ * Factories of the CTR models (DIN, DIEN, Wide&Deep) from the data's feature sizes, trained on core's
+ * `ctrBatches` with Adam.
+ * @module
+ */
+import { DIEN, DIN, WideDeep, type CtrFeatureConfig, type CtrModel } from '@recsuite/baselines';
+import { Adam, ctrBatches, type CtrBatchOptions, type CtrData } from '@recsuite/core';
+import type { TrainPlan } from './types.js';
+
+/** CTR hyper-parameters. */
+export interface CtrHyper {
+  /** Embedding width of every feature. */
+  embedDim: number;
+  /** Adam learning rate. */
+  lr: number;
+  /** Rows per batch. */
+  batchSize: number;
+  /** History length. */
+  maxLen: number;
+  /** Dropout in the final MLP. */
+  dropout: number;
+  /** DIEN auxiliary-loss weight. */
+  auxWeight: number;
+}
+
+/** What a CTR factory gets. */
+export interface CtrTask {
+  data: CtrData;
+  /** Feature sizes (items, attributes, profile fields). */
+  features: Omit<CtrFeatureConfig, 'embedDim'>;
+  /** Side features attached to batches. */
+  batchFeatures: Pick<CtrBatchOptions, 'itemAttributes' | 'userProfile' | 'maxAttributes'>;
+  seed: number;
+  hyper: CtrHyper;
+}
+
+/** A built CTR model and its training plan. */
+export interface BuiltCtr {
+  model: CtrModel;
+  train: TrainPlan;
+}
+
+function plan(t: CtrTask): TrainPlan {
+  return {
+    batches: (_epoch, rng) => ctrBatches(t.data, t.data.train, { batchSize: t.hyper.batchSize, maxLen: t.hyper.maxLen, rng, ...t.batchFeatures }),
+    steps: Math.ceil(t.data.train.length / t.hyper.batchSize),
+    optimizer: new Adam({ lr: t.hyper.lr }),
+  };
+}
+
+const base = (t: CtrTask) => ({ ...t.features, embedDim: t.hyper.embedDim, seed: t.seed, dropout: t.hyper.dropout });
+
+/** CTR model factories by report name. */
+export const CTR_MODELS = {
+  DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN(base(t)), train: plan(t) }),
+  DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN({ ...base(t), auxWeight: t.hyper.auxWeight }), train: plan(t) }),
+  WideDeep: (t: CtrTask): BuiltCtr => ({ model: new WideDeep(base(t)), train: plan(t) }),
+};
+
+/** A CTR model name. */
+export type CtrModelName = keyof typeof CTR_MODELS;
+
+/** Every CTR model name. */
+export const CTR_MODEL_NAMES = Object.keys(CTR_MODELS) as CtrModelName[];

@@ -1,0 +1,63 @@
+/**
+ * Factories of the next-item sequence models: SASRec (BCE with one sampled negative per position, as in
+ * the paper, or full-softmax CE), GRU4Rec (CE over all items by default) and BERT4Rec (cloze CE), each
+ * trained on core's `trainSequenceBatches` with Adam.
+ * @module
+ */
+import { BERT4Rec, GRU4Rec, SASRec } from '@recsuite/baselines';
+import { Adam, trainSequenceBatches, type Rng } from '@recsuite/core';
+import type { BuiltModel, ModelFactory, RankingTask } from './types.js';
+
+/** Batches per epoch: users with at least two training items, `batchSize` at a time. */
+export function seqSteps(t: RankingTask): number {
+  let n = 0;
+  for (const s of t.train) if (s.length >= 2) n++;
+  return Math.ceil(n / t.hyper.batchSize);
+}
+
+function seqTrain(t: RankingTask, numNegatives: number, rng: Rng): BuiltModel['train'] {
+  return {
+    batches: (_epoch, r) => trainSequenceBatches(t.train, { maxLen: t.hyper.maxLen, batchSize: t.hyper.batchSize, numItems: t.numItems, rng: r, numNegatives }),
+    steps: seqSteps(t),
+    optimizer: new Adam({ lr: t.hyper.lr, beta2: 0.98 }),
+    rngs: { model: rng },
+  };
+}
+
+/** SASRec (Kang & McAuley 2018). */
+export const sasrecFactory: ModelFactory = (t) => {
+  const loss = t.hyper.sasrecLoss ?? 'bce';
+  const model = new SASRec({
+    numItems: t.numItems,
+    maxLen: t.hyper.maxLen,
+    dim: t.hyper.dim,
+    blocks: t.hyper.blocks,
+    heads: t.hyper.heads,
+    dropout: t.hyper.dropout,
+    loss,
+    seed: t.seed,
+  });
+  return { model, train: seqTrain(t, loss === 'bce' ? 1 : 0, model.rng) };
+};
+
+/** GRU4Rec (Hidasi et al. 2016). */
+export const gru4recFactory: ModelFactory = (t) => {
+  const loss = t.hyper.gru4recLoss ?? 'ce';
+  const model = new GRU4Rec({ numItems: t.numItems, maxLen: t.hyper.maxLen, dim: t.hyper.dim, hidden: t.hyper.dim, dropout: t.hyper.dropout, loss, seed: t.seed });
+  return { model, train: seqTrain(t, loss === 'ce' ? 0 : (t.hyper.numNegatives ?? 32), model.rng) };
+};
+
+/** BERT4Rec (Sun et al. 2019). */
+export const bert4recFactory: ModelFactory = (t) => {
+  const model = new BERT4Rec({
+    numItems: t.numItems,
+    maxLen: t.hyper.maxLen,
+    dim: t.hyper.dim,
+    blocks: t.hyper.blocks,
+    heads: t.hyper.heads,
+    dropout: t.hyper.dropout,
+    maskProb: t.hyper.maskProb,
+    seed: t.seed,
+  });
+  return { model, train: seqTrain(t, 0, model.rng) };
+};

@@ -1,0 +1,147 @@
+/**
+ * Report content as sections (a title, text lines, tables, SVG charts), rendered to Markdown (charts left
+ * out) and HTML. {@link standardSections} builds the usual ones from a summary: the results table with
+ * reference numbers beside ours, per-group tables, the remaining metrics, bar charts with error bars and
+ * training curves.
+ * @module
+ */
+import { barChart } from '../charts/barChart.js';
+import { lineChart, type LineSeries } from '../charts/lineChart.js';
+import { color } from '../charts/palette.js';
+import type { CellRecord, Display } from '../experiment.js';
+import { findRow, summaryGroups, summaryMetrics, summaryModels, type Summary } from '../runner/summary.js';
+import { meanStd } from '../runner/stats.js';
+import { fmtRow, fmtValue } from './format.js';
+import type { Table } from './table.js';
+
+/** A model's chart colour: by its position in the summary, the same in every chart of a report. */
+export function modelColor(models: readonly string[], model: string): string {
+  return color(Math.max(0, models.indexOf(model)));
+}
+
+/** One section of a report. */
+export interface ReportSection {
+  title: string;
+  /** Paragraph lines (Markdown: `- ` bullets and `code` allowed). */
+  text?: string[];
+  tables?: Table[];
+  /** Inline SVG charts (HTML only). */
+  charts?: string[];
+}
+
+/**
+ * The main results table: one row per model, `mean ± std` per display metric, and a `ref` column beside
+ * each metric the reference has a number for.
+ */
+export function resultsTable(summary: Summary, display: Display, group = 'all'): Table {
+  if (display.table && group === 'all') return display.table(summary);
+  const digits = display.digits ?? 4;
+  const ref = display.reference;
+  const present = new Set(summaryMetrics(summary));
+  const metrics = display.metrics.filter((m) => present.has(m));
+  const header = ['model'];
+  for (const m of metrics) {
+    header.push(m);
+    if (ref && Object.values(ref.values).some((v) => v[m] !== undefined)) header.push(`${m} ref`);
+  }
+  const n = Math.max(0, ...summary.rows.map((r) => r.n));
+  const rows = summaryModels(summary).map((model) => {
+    const cells = [model];
+    for (const m of metrics) {
+      cells.push(fmtRow(findRow(summary, model, m, group), digits));
+      if (ref && Object.values(ref.values).some((v) => v[m] !== undefined)) cells.push(fmtValue(ref.values[model]?.[m], digits));
+    }
+    return cells;
+  });
+  const caption = [
+    `mean ± std over ${n} seed${n === 1 ? '' : 's'}${group !== 'all' ? `, users in group "${group}"` : ''}`,
+    ref ? `ref: ${ref.source}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return { header, rows, caption };
+}
+
+/** Metrics not in the main table (group `all`), one row per model. */
+function otherMetricsTable(summary: Summary, display: Display): Table | null {
+  if (display.table) return null;
+  const shown = new Set(display.metrics);
+  const metrics = summaryMetrics(summary).filter((m) => !shown.has(m) && summary.rows.some((r) => r.metric === m && r.group === 'all'));
+  if (metrics.length === 0) return null;
+  const digits = display.digits ?? 4;
+  return {
+    header: ['model', ...metrics],
+    rows: summaryModels(summary).map((model) => [model, ...metrics.map((m) => fmtRow(findRow(summary, model, m), digits))]),
+  };
+}
+
+/** Mean (± std band) of a per-epoch quantity over a model's seeds. */
+function curveSeries(summaryModels0: readonly string[], records: readonly CellRecord[], model: string, pick: (e: NonNullable<CellRecord['curve']>[number]) => number | undefined): LineSeries | null {
+  const byEpoch = new Map<number, number[]>();
+  for (const r of records) {
+    if (r.model !== model) continue;
+    for (const e of r.curve ?? []) {
+      const v = pick(e);
+      if (v === undefined || !Number.isFinite(v)) continue;
+      const list = byEpoch.get(e.epoch) ?? [];
+      list.push(v);
+      byEpoch.set(e.epoch, list);
+    }
+  }
+  if (byEpoch.size === 0) return null;
+  const epochs = [...byEpoch.keys()].sort((a, b) => a - b);
+  const stats = epochs.map((ep) => ({ ep, ...meanStd(byEpoch.get(ep)!) }));
+  return {
+    name: model,
+    color: modelColor(summaryModels0, model),
+    points: stats.map((s) => [s.ep, s.mean] as const),
+    band: stats.some((s) => s.n > 1) ? stats.map((s) => [s.ep, s.mean - s.std, s.mean + s.std] as const) : undefined,
+  };
+}
+
+/** Training-curve charts: training loss and the validation metric per epoch, mean over seeds ± std. */
+export function curveCharts(summary: Summary, records: readonly CellRecord[], display: Display): string[] {
+  const models = summaryModels(summary);
+  const out: string[] = [];
+  const loss = models.map((m) => curveSeries(models, records, m, (e) => e.loss)).filter((s): s is LineSeries => s !== null && s.points.length > 1);
+  if (loss.length) out.push(lineChart({ title: 'Training loss per epoch (mean over seeds, band ± std)', xLabel: 'epoch', yLabel: 'loss', series: loss }));
+  const vm = display.curveMetric;
+  if (vm) {
+    const valid = models.map((m) => curveSeries(models, records, m, (e) => e.valid?.[vm])).filter((s): s is LineSeries => s !== null && s.points.length > 1);
+    if (valid.length) out.push(lineChart({ title: `Validation ${vm} per epoch (mean over seeds, band ± std)`, xLabel: 'epoch', yLabel: vm, series: valid, yZero: true }));
+  }
+  return out;
+}
+
+/** Bar charts (mean with ± std error bars) of the chart metrics, one bar per model. */
+export function metricBarCharts(summary: Summary, display: Display): string[] {
+  const present = new Set(summaryMetrics(summary));
+  const metrics = (display.chartMetrics ?? display.metrics.slice(0, 2)).filter((m) => present.has(m));
+  const models = summaryModels(summary);
+  return metrics.map((m) =>
+    barChart({
+      title: `${m} (mean ± std over seeds)`,
+      categories: models,
+      series: [{ name: m, bars: models.map((model) => {
+        const r = findRow(summary, model, m);
+        return r ? { value: r.mean, error: r.std } : null;
+      }) }],
+      yLabel: m,
+      categoryColors: models.map((model) => modelColor(models, model)),
+      width: Math.max(420, 90 * models.length + 100),
+    }),
+  );
+}
+
+/** The standard sections: results, per-group results, other metrics, charts. */
+export function standardSections(summary: Summary, records: readonly CellRecord[], display: Display): ReportSection[] {
+  const out: ReportSection[] = [];
+  out.push({ title: 'Results', tables: [resultsTable(summary, display)], charts: metricBarCharts(summary, display) });
+  const groups = summaryGroups(summary).filter((g) => g !== 'all');
+  if (groups.length) out.push({ title: 'Results by user group', tables: groups.map((g) => ({ ...resultsTable(summary, { ...display, reference: undefined }, g) })) });
+  const other = otherMetricsTable(summary, display);
+  if (other) out.push({ title: 'Other measurements', tables: [other] });
+  const curves = curveCharts(summary, records, display);
+  if (curves.length) out.push({ title: 'Training curves', charts: curves, text: ['Per-epoch training loss and validation metric, mean over seeds with a ± std band (HTML report).'] });
+  return out;
+}

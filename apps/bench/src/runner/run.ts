@@ -1,0 +1,241 @@
+/**
+ * The runner: validates the config (before anything heavy), prepares the run directory, loads the data
+ * once, runs each (model, seed) cell that is not finished yet, appends its record to `results.jsonl`, and
+ * writes `summary.json`, `report.md` and `report.html` (also after Ctrl-C, for the finished cells).
+ * @module
+ */
+import { initBackend, type BackendName } from '@recsuite/core';
+import * as tf from '@tensorflow/tfjs-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ConfigLayer } from '../config/resolve.js';
+import { resolveConfig, resolveFiles } from '../config/resolve.js';
+import { CellFailedError, InterruptedError, MissingDataError, NotImplementedError, UsageError } from '../errors.js';
+import { cellKey, type AnyExperiment, type CellRecord, type CellSpec } from '../experiment.js';
+import { DEFAULT_OUT_DIR, dataDir as resolveDataDir } from '../paths.js';
+import { RunProgress } from '../progress/progress.js';
+import { writeReports } from './reports.js';
+import { appendResult, readResults, recordsByCell, trimPartialLine } from './resultsLog.js';
+import { checkRunId, checkSameConfig, latestRun, newRunId, readRunConfig } from './runDir.js';
+import { summarize, type Summary } from './summary.js';
+import { versions } from './versions.js';
+import { writeJsonAtomic } from './atomic.js';
+import { ensureGradients } from './gradients.js';
+
+/** Options of {@link planRun} and {@link runExperiment}. */
+export interface RunOptions {
+  /** Config value sources over the defaults (config file, `--set`, `--seeds`/`--epochs`/`--dataset`). */
+  layers?: ConfigLayer[];
+  /** `--data-dir`. */
+  dataDir?: string;
+  /** `--backend` (default: core's choice order). */
+  backend?: BackendName;
+  /** `--out` (default `<repo>/bench-out`). */
+  outDir?: string;
+  /** `--resume`: continue a run, skipping finished cells. */
+  resume?: boolean;
+  /** `--run-id` (default: a new time-based id, or the latest run when resuming). */
+  runId?: string;
+  /** Stop after running this many new cells, as if interrupted (tests). */
+  maxCells?: number;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+  /** No progress output (tests). */
+  quiet?: boolean;
+  /** Force progress bars on/off (default: on a TTY). */
+  tty?: boolean;
+  /** Where one-off lines go (default stderr). */
+  log?: (line: string) => void;
+  /** The command line, recorded in config.json and the reports. */
+  command?: string;
+}
+
+/** A validated run, ready to execute: nothing heavy has happened yet. */
+export interface RunPlan {
+  experiment: AnyExperiment;
+  config: Record<string, unknown>;
+  cells: CellSpec[];
+  outDir: string;
+  dataDir: { dir: string; source: string };
+}
+
+/** What {@link runExperiment} did. */
+export interface RunOutcome {
+  runDir: string;
+  runId: string;
+  summary: Summary;
+  /** Every cell finished. */
+  complete: boolean;
+  /** Stopped by Ctrl-C (or `maxCells`). */
+  interrupted: boolean;
+  cellsDone: number;
+  cellsTotal: number;
+  /** Records in cell order. */
+  records: CellRecord[];
+}
+
+/**
+ * Resolves and validates everything that can be checked without training: config keys and types,
+ * cross-field rules, dataset files, planned status. Throws `BenchError`s with one readable line.
+ */
+export function planRun(experiment: AnyExperiment, opts: RunOptions = {}): RunPlan {
+  const raw = resolveConfig(experiment.name, experiment.schema, opts.layers ?? []);
+  experiment.validate?.(raw);
+  const dd = resolveDataDir(opts.dataDir);
+  const config = resolveFiles(experiment.schema, raw, dd);
+  for (const f of experiment.requiredFiles?.(config) ?? []) {
+    if (!fs.existsSync(f.path)) throw new MissingDataError(f.path, `needed by config key "${f.key}"`);
+  }
+  if (experiment.status === 'planned') {
+    throw new NotImplementedError(`experiment "${experiment.name}" is not implemented yet: ${experiment.plannedReason ?? 'its models do not exist yet'}`);
+  }
+  const cells = experiment.cells(config);
+  if (cells.length === 0) throw new UsageError(`experiment "${experiment.name}" has no cells to run with this config`);
+  return { experiment, config, cells, outDir: path.resolve(opts.outDir ?? DEFAULT_OUT_DIR), dataDir: dd };
+}
+
+const cellLabel = (c: CellSpec): string => `${c.model} seed ${c.seed}${c.backend ? ` on ${c.backend}` : ''}`;
+
+/** One-line result of a cell for the progress log: its first display metrics. */
+function shortResult(rec: CellRecord, metrics: readonly string[]): string {
+  const all = rec.metrics.all ?? {};
+  const shown = metrics.filter((m) => all[m] !== undefined);
+  const parts = (shown.length ? shown : Object.keys(all))
+    .slice(0, 3)
+    .map((m) => `${m} ${Number.isInteger(all[m]) ? all[m] : all[m].toPrecision(4)}`);
+  return parts.length ? parts.join(', ') : 'done';
+}
+
+/**
+ * Runs (or resumes) an experiment end to end.
+ * @param plan - from {@link planRun}.
+ * @param opts - the same options given to {@link planRun}.
+ */
+export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promise<RunOutcome> {
+  const { experiment: exp, config, cells } = plan;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const signal = opts.signal ?? new AbortController().signal;
+
+  let runId = opts.runId !== undefined ? checkRunId(opts.runId) : undefined;
+  if (opts.resume && runId === undefined) {
+    runId = latestRun(plan.outDir, exp.name);
+    if (runId === undefined) throw new UsageError(`--resume: no earlier run of "${exp.name}" under ${plan.outDir}`);
+  }
+  runId ??= newRunId();
+  const runDir = path.join(plan.outDir, exp.name, runId);
+  const stored = readRunConfig(runDir);
+  if (opts.resume && !stored) throw new UsageError(`--resume: ${runDir} holds no run (no config.json)`);
+  if (!opts.resume && stored) throw new UsageError(`${runDir} already holds a run: pass --resume to continue it, or another --run-id`);
+
+  const backend = await initBackend(opts.backend, { logger: log, log: !opts.quiet });
+  ensureGradients();
+  if (stored) checkSameConfig(stored, config, backend);
+
+  const protocol = exp.protocol(config);
+  const dataset = exp.datasetName(config, plan.dataDir.dir);
+  const command = opts.command ?? `pnpm bench ${exp.name}`;
+  const vers = versions();
+  fs.mkdirSync(runDir, { recursive: true });
+  if (!stored) {
+    writeJsonAtomic(path.join(runDir, 'config.json'), {
+      experiment: exp.name,
+      description: exp.description,
+      runId,
+      dataset,
+      backend,
+      protocol,
+      config,
+      seeds: [...new Set(cells.map((c) => c.seed))],
+      cells,
+      versions: vers,
+      node: process.version,
+      command,
+      dataDir: plan.dataDir.dir,
+      createdAt: new Date().toISOString(),
+    });
+  }
+
+  const resultsFile = path.join(runDir, 'results.jsonl');
+  trimPartialLine(resultsFile);
+  const wanted = new Set(cells.map(cellKey));
+  const done = recordsByCell(readResults(resultsFile).filter((r) => wanted.has(cellKey(r))));
+  const progress = new RunProgress({ totalCells: cells.length, doneCells: done.size, quiet: opts.quiet, tty: opts.tty });
+  const say = (l: string) => (opts.quiet ? undefined : progress.log(l));
+  if (done.size > 0) say(`${exp.name}: resuming ${runId}, ${done.size}/${cells.length} cells already finished`);
+  else say(`${exp.name}: run ${runId} → ${runDir}`);
+
+  let interrupted = false;
+  let failure: unknown;
+  let ranNew = 0;
+  let data: unknown;
+  try {
+    if (done.size < cells.length) {
+      const prepareCtx = { config, runDir, backend, log: say };
+      data = await exp.prepare(prepareCtx);
+    }
+    for (const cell of cells) {
+      if (done.has(cellKey(cell))) continue;
+      if (signal.aborted || (opts.maxCells !== undefined && ranNew >= opts.maxCells)) {
+        interrupted = true;
+        break;
+      }
+      const cellBackend = cell.backend ?? backend;
+      if (cellBackend !== tf.getBackend()) await initBackend(cellBackend, { log: false });
+      const before = tf.memory().numTensors;
+      const t0 = performance.now();
+      const cp = progress.startCell(cellLabel(cell));
+      let result;
+      try {
+        result = await exp.runCell({ config, runDir, backend: cellBackend, log: say, data, cell, signal, progress: cp });
+      } catch (e) {
+        if (e instanceof InterruptedError || signal.aborted) {
+          interrupted = true;
+          progress.log(`${cellLabel(cell)}: interrupted, discarded`);
+          break;
+        }
+        throw new CellFailedError(cellLabel(cell), e);
+      }
+      const rec: CellRecord = { ...cell, ...result, finishedAt: new Date().toISOString(), wallSeconds: (performance.now() - t0) / 1000 };
+      appendResult(resultsFile, rec);
+      done.set(cellKey(cell), rec);
+      ranNew++;
+      progress.endCell(shortResult(rec, exp.display.metrics));
+      const leaked = tf.memory().numTensors - before;
+      if (leaked > 0) say(`warning: ${cellLabel(cell)} left ${leaked} tensors allocated (a leak in the model or the cell)`);
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    progress.close();
+    if (tf.getBackend() !== backend) await initBackend(backend, { log: false });
+  }
+
+  const records = cells.map((c) => done.get(cellKey(c))).filter((r): r is CellRecord => r !== undefined);
+  const summary = summarize({ experiment: exp.name, dataset, protocol: protocol.summary, backend }, records);
+  if (records.length > 0 || !failure) {
+    writeReports({
+      runDir,
+      experiment: exp,
+      config,
+      summary,
+      records,
+      meta: {
+        experiment: exp.name,
+        description: exp.description,
+        runId,
+        dataset,
+        backend,
+        protocol,
+        config,
+        versions: vers,
+        command,
+        cellsDone: records.length,
+        cellsTotal: cells.length,
+        writtenAt: new Date().toISOString(),
+      },
+    });
+  }
+  if (failure) throw failure;
+  if (signal.aborted) interrupted = true;
+  return { runDir, runId, summary, complete: records.length === cells.length, interrupted, cellsDone: records.length, cellsTotal: cells.length, records };
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findExperiment } from '../src/cli.js';
+import { EXPERIMENTS } from '../src/experiments/index.js';
+import type { CellRecord } from '../src/experiment.js';
+import { planRun, runExperiment, type RunOptions } from '../src/runner/run.js';
+import type { Summary } from '../src/runner/summary.js';
+import { qualityRows, readJson, tinyLayers, tmpDir } from './helpers.js';
+
+const MODELS = ['Pop', 'SASRec', 'BPR-MF'];
+
+async function run(opts: RunOptions) {
+  const exp = findExperiment('default', EXPERIMENTS);
+  return runExperiment(planRun(exp, opts), { ...opts, quiet: true });
+}
+
+describe('default experiment, tiny, end to end', () => {
+  it('writes the five files with the promised contents', async () => {
+    const out = tmpDir();
+    const r = await run({ layers: tinyLayers(MODELS, 2, 2), outDir: out, runId: 'full' });
+    const dir = path.join(out, 'default', 'full');
+    expect(r.runDir).toBe(dir);
+    expect(r.complete).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(['config.json', 'report.html', 'report.md', 'results.jsonl', 'summary.json']);
+
+    const cfg = readJson<Record<string, any>>(path.join(dir, 'config.json'));
+    expect(cfg.experiment).toBe('default');
+    expect(cfg.config.models).toEqual(MODELS);
+    expect(cfg.config.epochs).toBe(2);
+    expect(cfg.seeds).toEqual([0, 1]);
+    expect(cfg.backend).toBe(r.summary.backend);
+    expect(cfg.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
+    expect(cfg.versions.node).toBe(process.version);
+    expect(cfg.protocol.summary).toMatch(/leave-one-out/);
+
+    const lines = fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(MODELS.length * 2);
+    const recs = lines.map((l) => JSON.parse(l) as CellRecord);
+    expect(recs.map((x) => `${x.model}/${x.seed}`)).toEqual(MODELS.flatMap((m) => [`${m}/0`, `${m}/1`]));
+    for (const x of recs) {
+      expect(x.metrics.all['HR@10']).toBeGreaterThanOrEqual(0);
+      expect(x.metrics.all['HR@10']).toBeLessThanOrEqual(1);
+    }
+    expect(recs.find((x) => x.model === 'SASRec')!.curve).toHaveLength(2);
+
+    const s = readJson<Summary>(path.join(dir, 'summary.json'));
+    expect(Object.keys(s)).toEqual(['experiment', 'dataset', 'protocol', 'backend', 'rows']);
+    expect(s.experiment).toBe('default');
+    expect(s.dataset).toMatch(/^synthetic-markov/);
+    for (const row of s.rows) {
+      expect(Object.keys(row)).toEqual(['model', 'group', 'metric', 'mean', 'std', 'n']);
+      expect(MODELS).toContain(row.model);
+      expect(Number.isFinite(row.mean) && Number.isFinite(row.std)).toBe(true);
+    }
+    const hr = s.rows.filter((x) => x.metric === 'HR@10' && x.group === 'all');
+    expect(hr.map((x) => x.model)).toEqual(MODELS);
+    expect(hr.every((x) => x.n === 2)).toBe(true);
+    // summary = mean of the cells
+    const bpr = recs.filter((x) => x.model === 'BPR-MF').map((x) => x.metrics.all['NDCG@10']);
+    expect(s.rows.find((x) => x.model === 'BPR-MF' && x.metric === 'NDCG@10')!.mean).toBeCloseTo((bpr[0] + bpr[1]) / 2, 12);
+
+    const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| model \| HR@10 \| NDCG@10 \|/);
+    expect(md).toMatch(/\| BPR-MF \| \d\.\d{4} ± \d\.\d{4} \|/);
+    expect(md).toContain('## Protocol');
+    const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/<svg [^>]*viewBox/);
+    expect(html).toContain('<table>');
+    expect(html).toContain('Training loss per epoch');
+  });
+
+  it('an interrupted run resumed with --resume gives the same summary as an uninterrupted one', async () => {
+    const out = tmpDir();
+    const layers = tinyLayers(['Pop', 'SASRec'], 2, 2);
+    const full = await run({ layers, outDir: out, runId: 'full' });
+
+    const part = await run({ layers, outDir: out, runId: 'cut', maxCells: 3 });
+    expect(part.complete).toBe(false);
+    expect(part.interrupted).toBe(true);
+    expect(part.cellsDone).toBe(3);
+    const cutDir = path.join(out, 'default', 'cut');
+    // a partial summary and report exist for the finished cells
+    expect(readJson<Summary>(path.join(cutDir, 'summary.json')).rows.some((x) => x.model === 'SASRec' && x.n === 1)).toBe(true);
+    // a crash mid-append leaves a partial line: it must be ignored
+    fs.appendFileSync(path.join(cutDir, 'results.jsonl'), '{"model":"SASRec","seed":1,"met');
+
+    const resumed = await run({ layers, outDir: out, runId: 'cut', resume: true });
+    expect(resumed.complete).toBe(true);
+    expect(resumed.cellsDone).toBe(4);
+    const lines = fs.readFileSync(path.join(cutDir, 'results.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(4);
+    const a = readJson<Summary>(path.join(out, 'default', 'full', 'summary.json'));
+    const b = readJson<Summary>(path.join(cutDir, 'summary.json'));
+    expect(qualityRows(b)).toEqual(qualityRows(a));
+    expect(qualityRows(full.summary)).toEqual(qualityRows(resumed.summary));
+  });
+
+  it('runs the same protocol on a sequence file given with --dataset', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'mine.txt');
+    // 40 users, items 1..12, each user walks i, i+1, ... so the last item follows from the history
+    fs.writeFileSync(data, Array.from({ length: 40 }, (_, u) => `u${u} ${Array.from({ length: 6 }, (_, t) => ((u + t) % 12) + 1).join(' ')}`).join('\n') + '\n');
+    const layers = [{ source: 'the command line', text: true, values: { dataset: data, models: 'Pop,BPR-MF', epochs: '1', seeds: '1' } }];
+    const r = await run({ layers, outDir: dir, runId: 'mine' });
+    expect(r.summary.dataset).toBe(data);
+    expect(r.records.map((x) => x.model)).toEqual(['Pop', 'BPR-MF']);
+    expect(r.records[0].info?.trained).toBe(false);
+    const cfg = readJson<Record<string, any>>(path.join(r.runDir, 'config.json'));
+    expect(cfg.protocol.details[0]).toContain('mine.txt');
+  });
+
+  it('refuses to resume with different settings, naming the key', async () => {
+    const out = tmpDir();
+    await run({ layers: tinyLayers(['Pop'], 1, 1), outDir: out, runId: 'r' });
+    await expect(run({ layers: tinyLayers(['Pop'], 1, 2), outDir: out, runId: 'r', resume: true })).rejects.toThrow(/config key "seeds": is 2 but the run being resumed \(r\) used 1/);
+    await expect(run({ layers: tinyLayers(['Pop'], 1, 1), outDir: out, runId: 'r' })).rejects.toThrow(/already holds a run: pass --resume/);
+  });
+});

@@ -1,0 +1,250 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Dense, Embedding, GRUCell, Rng, dropout, gruScan, scoreAgainst, type ForwardOptions, type RecModel, type SeqBatch } from '@recsuite/core';
+import { bprMaxLoss, negativesAt, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
+import {
+  checkBatch,
+  checkEnumKey,
+  checkIntKey,
+  checkRangeKey,
+  dotCandidates,
+  historyBatch,
+  lastPosition,
+  loadModelWeights,
+  paddingMask,
+  readModelConfig,
+  saveModel,
+  topItems,
+  type SequenceEncoder,
+  withDefaults,
+} from './sequenceEncoder.js';
+
+// GRU4Rec: Hidasi et al., "Session-based Recommendations with Recurrent Neural Networks", ICLR 2016.
+
+/** Training loss of {@link GRU4Rec}. */
+export type GRU4RecLoss = 'ce' | 'bprMax' | 'sampled';
+
+/** Configuration of {@link GRU4Rec}: a plain, JSON-serialisable object. */
+export interface GRU4RecConfig {
+  /** Number of items (ids `1..numItems`; 0 is padding). */
+  numItems: number;
+  /** Longest history used. Default 50. */
+  maxLen: number;
+  /** Item embedding width `d` (also the output width). Default 64. */
+  dim: number;
+  /** GRU state width; a `hidden → d` projection is added when it differs from `dim`. Default 64. */
+  hidden: number;
+  /** Dropout on the input embeddings and on the GRU output. Default 0.2. */
+  dropout: number;
+  /**
+   * `ce`: softmax over all items; `bprMax`: BPR-max over the batch's sampled negatives (Hidasi &
+   * Karatzoglou 2018); `sampled`: softmax over the target and the batch's negatives. Default `ce`.
+   */
+  loss: GRU4RecLoss;
+  /** BPR-max score regularisation λ. Default 1. */
+  bpreg: number;
+  /** Seed of the initial weights and of the dropout stream. Default 0. */
+  seed: number;
+}
+
+/** Defaults of {@link GRU4RecConfig}. */
+export const GRU4REC_DEFAULTS: Readonly<Omit<GRU4RecConfig, 'numItems'>> = Object.freeze({
+  maxLen: 50,
+  dim: 64,
+  hidden: 64,
+  dropout: 0.2,
+  loss: 'ce',
+  bpreg: 1,
+  seed: 0,
+});
+
+/** Fills defaults into a partial config and validates every key (errors name the key). */
+export function gru4recConfig(cfg: Partial<GRU4RecConfig> & { numItems: number }): GRU4RecConfig {
+  const c = withDefaults<GRU4RecConfig>(GRU4REC_DEFAULTS, cfg);
+  const M = 'GRU4Rec';
+  checkIntKey(M, c, 'numItems', 1);
+  checkIntKey(M, c, 'maxLen', 1);
+  checkIntKey(M, c, 'dim', 1);
+  checkIntKey(M, c, 'hidden', 1);
+  checkRangeKey(M, c, 'dropout', 0, 1);
+  checkEnumKey(M, c, 'loss', ['ce', 'bprMax', 'sampled']);
+  checkRangeKey(M, c, 'bpreg', 0, Infinity);
+  checkIntKey(M, c, 'seed', Number.MIN_SAFE_INTEGER);
+  return c;
+}
+
+/**
+ * GRU4Rec's encoder: item embedding, dropout, one GRU layer over the sequence (core's `gruScan`; the state
+ * is carried unchanged over left padding, so padding never changes it), dropout, and a `hidden → d`
+ * projection when the widths differ. The state after the last item is the user vector.
+ */
+export class GRUEncoder implements SequenceEncoder {
+  /** Item table `[numItems + 1, d]` (row 0 = padding), sparse-gradient mode. */
+  readonly items: Embedding;
+  /** The GRU cell (core's `GRUCell`). */
+  readonly cell: GRUCell;
+  /** `hidden → d` projection when the widths differ. */
+  readonly proj: Dense | null;
+
+  /**
+   * @param vocab rows of the item table (`numItems + 1`)
+   * @param dim embedding and output width
+   * @param hidden GRU state width
+   * @param dropoutRate dropout on embeddings and GRU outputs
+   * @param rng seeded generator for the initial weights
+   */
+  constructor(
+    vocab: number,
+    readonly dim: number,
+    readonly hidden: number,
+    readonly dropoutRate: number,
+    rng: Rng,
+  ) {
+    this.items = new Embedding(vocab, dim, { rng, grad: 'sparse', paddingIdx: 0, name: 'items' });
+    this.cell = new GRUCell(dim, hidden, rng);
+    this.proj = hidden === dim ? null : new Dense(hidden, dim, rng);
+  }
+
+  /** States `[B, L, d]`. */
+  encode(batch: SeqBatch, opts: ForwardOptions = {}): tf.Tensor3D {
+    const { batchSize: B, maxLen: L, seqs } = batch;
+    return tf.tidy(() => {
+      const mask = paddingMask(seqs, B, L);
+      const x = dropout(tf.reshape(this.items.lookup(seqs), [B, L, this.dim]), this.dropoutRate, opts) as tf.Tensor3D;
+      let h: tf.Tensor = dropout(gruScan(this.cell, x, mask), this.dropoutRate, opts);
+      if (this.proj) h = this.proj.apply(h);
+      return h as tf.Tensor3D;
+    });
+  }
+
+  /** The state after the last item, `[B, d]`. */
+  userVector(batch: SeqBatch, opts: ForwardOptions = {}): tf.Tensor2D {
+    return tf.tidy(() => lastPosition(this.encode(batch, opts)));
+  }
+
+  /** Item table, GRU cell, projection. */
+  variables(): tf.Variable[] {
+    return Object.values(this.namedVariables());
+  }
+
+  /** Variables by name: `items`, `gru.{wx,wh,b}`, `proj.*`. */
+  namedVariables(): Record<string, tf.Variable> {
+    const [wx, wh, b] = this.cell.variables();
+    const out: Record<string, tf.Variable> = { items: this.items.table, 'gru.wx': wx, 'gru.wh': wh, 'gru.b': b };
+    this.proj?.variables().forEach((v, k) => (out[`proj.${k}`] = v));
+    return out;
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    this.items.dispose();
+    this.cell.dispose();
+    this.proj?.dispose();
+  }
+}
+
+/**
+ * GRU4Rec: item embedding → GRU (one layer) → dot product with the (shared) item embeddings. Trained at
+ * every position of the left-padded training sequences (core's `trainSequenceBatches`) with full-softmax
+ * cross-entropy, or BPR-max / sampled softmax over the batch's negatives (`numNegatives` of the batcher).
+ */
+export class GRU4Rec implements RecModel<SeqBatch> {
+  /** `'GRU4Rec'`. */
+  readonly name = 'GRU4Rec';
+  /** The full configuration. */
+  readonly config: GRU4RecConfig;
+  /** The GRU encoder, usable as a backbone. */
+  readonly encoder: GRUEncoder;
+  /** The dropout stream. */
+  readonly rng: Rng;
+  private training = false;
+
+  /** @param config partial config; see {@link GRU4REC_DEFAULTS} */
+  constructor(config: Partial<GRU4RecConfig> & { numItems: number }) {
+    this.config = gru4recConfig(config);
+    const c = this.config;
+    const init = new Rng(c.seed);
+    this.encoder = new GRUEncoder(c.numItems + 1, c.dim, c.hidden, c.dropout, init);
+    this.rng = init.fork();
+  }
+
+  /** Item table, GRU cell, projection. */
+  variables(): tf.Variable[] {
+    return this.encoder.variables();
+  }
+
+  /** States `[B, L, d]` (inference mode unless `training`). */
+  encode(batch: SeqBatch, training = false): tf.Tensor3D {
+    checkBatch(this.name, batch, this.config.maxLen, this.config.numItems + 1);
+    return this.encoder.encode(batch, { training, rng: this.rng });
+  }
+
+  /** The user's query vector `[B, d]` in inference mode. */
+  userVector(batch: SeqBatch): tf.Tensor2D {
+    checkBatch(this.name, batch, this.config.maxLen, this.config.numItems + 1);
+    return this.encoder.userVector(batch);
+  }
+
+  /** The configured loss over every position with a target. */
+  loss(batch: SeqBatch): tf.Scalar {
+    const { targets, negatives } = batch;
+    if (!targets) throw new RangeError('GRU4Rec.loss: batch.targets is required for training');
+    if (targets.length !== batch.batchSize * batch.maxLen) {
+      throw new RangeError(`GRU4Rec.loss: batch.targets has ${targets.length} ids, expected ${batch.batchSize * batch.maxLen}`);
+    }
+    const loss = this.config.loss;
+    if (loss !== 'ce' && !negatives) {
+      throw new RangeError(`GRU4Rec.loss: loss '${loss}' needs batch.negatives (trainSequenceBatches with numNegatives >= 1)`);
+    }
+    const pos = targetPositions(targets);
+    return tf.tidy(() => {
+      const h = targetRows(this.encode(batch, this.training), pos.index);
+      const items = this.encoder.items;
+      if (loss === 'ce') return softmaxLoss(h, items.all(), pos.targets, this.config.numItems);
+      const neg = negativesAt(negatives as Int32Array, pos.index, targets.length);
+      return loss === 'bprMax' ? bprMaxLoss(h, items, pos.targets, neg, this.config.bpreg) : sampledSoftmaxLoss(h, items, pos.targets, neg);
+    });
+  }
+
+  /** Scores `[B, C]` of candidate ids `[B, C]`. */
+  score(batch: SeqBatch, candidates: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => dotCandidates(this.userVector(batch), this.encoder.items.table, candidates));
+  }
+
+  /** Scores `[B, numItems + 1]` of every item (column 0 is padding). */
+  scoreAll(batch: SeqBatch): tf.Tensor2D {
+    return tf.tidy(() => scoreAgainst(this.userVector(batch), this.encoder.items.table));
+  }
+
+  /** Top-`k` items after `history`, never padding, never a seen item unless `includeSeen`. */
+  async recommend(history: ArrayLike<number>, k: number, opts: { includeSeen?: boolean } = {}): Promise<number[]> {
+    const batch = historyBatch(this.name, history, Math.min(this.config.maxLen, Math.max(1, history.length)), this.config.numItems);
+    return topItems(this.scoreAll(batch), history, k, opts.includeSeen ?? false);
+  }
+
+  /** Writes weights and config into `dir` (atomically). */
+  async save(dir: string): Promise<void> {
+    await saveModel(dir, this.name, this.config, this.encoder.namedVariables());
+  }
+
+  /** Loads a model written by {@link GRU4Rec.save} onto the active backend. */
+  static async load(dir: string): Promise<GRU4Rec> {
+    const model = new GRU4Rec(await readModelConfig<GRU4RecConfig>(dir, 'GRU4Rec'));
+    try {
+      await loadModelWeights(dir, model.variables());
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    return model;
+  }
+
+  /** Dropout on in training. */
+  setTraining(training: boolean): void {
+    this.training = training;
+  }
+
+  /** Frees every tensor. */
+  dispose(): void {
+    this.encoder.dispose();
+  }
+}

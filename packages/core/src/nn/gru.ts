@@ -1,0 +1,219 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from '../tensor/customOp.js';
+import { linear, matMulFast } from '../tensor/dense.js';
+import { glorotUniform } from '../tensor/init.js';
+import type { Rng } from '../tensor/rng.js';
+
+/**
+ * Gated recurrent unit (Cho et al. 2014), in the form DIEN writes it (Zhou et al. 2019, interest extractor layer, §4.2):
+ *
+ * ```
+ * u_t = σ(W_u x_t + U_u h_{t-1} + b_u)            update gate
+ * r_t = σ(W_r x_t + U_r h_{t-1} + b_r)            reset gate
+ * h̃_t = tanh(W_h x_t + r_t ⊙ (U_h h_{t-1}) + b_h)  candidate ("reset after" the product)
+ * h_t = (1 − u_t) ⊙ h_{t-1} + u_t ⊙ h̃_t
+ * ```
+ *
+ * Weights are stored gate-stacked: `wx [in, 3H]`, `wh [H, 3H]`, `b [3H]`, gate order `u, r, h`. The input
+ * products of a whole sequence are one `linear` call ({@link GRUCell.project}); each step then does a single
+ * `[B, H] x [H, 3H]` product, on core's fast matMul path.
+ *
+ * A per-row gate scale `s ∈ [0, 1]` (`[B, 1]`) multiplies the update gate, `ũ_t = s ⊙ u_t`: the scan uses it
+ * for padding (`s = 0` keeps `h` exactly unchanged) and {@link AUGRUCell} for the attention score.
+ */
+export class GRUCell {
+  /** Input weights `[inDim, 3 * hidden]` (gates u, r, h). */
+  readonly wx: tf.Variable<tf.Rank.R2>;
+  /** Recurrent weights `[hidden, 3 * hidden]` (gates u, r, h). */
+  readonly wh: tf.Variable<tf.Rank.R2>;
+  /** Bias `[3 * hidden]` (gates u, r, h). */
+  readonly b: tf.Variable<tf.Rank.R1>;
+
+  /**
+   * @param inDim input width
+   * @param hidden state width `H`
+   * @param rng seeded generator for the Glorot-uniform initial weights (per gate block); biases start at 0
+   */
+  constructor(
+    readonly inDim: number,
+    readonly hidden: number,
+    rng: Rng,
+  ) {
+    if (!(inDim > 0 && hidden > 0)) throw new RangeError(`GRUCell: inDim and hidden must be positive, got ${inDim}, ${hidden}`);
+    const block = (rows: number) =>
+      tf.tidy(() => tf.concat([0, 1, 2].map(() => glorotUniform([rows, hidden], rng)), 1) as tf.Tensor2D);
+    const wx = block(inDim);
+    const wh = block(hidden);
+    this.wx = tf.variable(wx, true);
+    this.wh = tf.variable(wh, true);
+    this.b = tf.variable(tf.zeros([3 * hidden]), true) as tf.Variable<tf.Rank.R1>;
+    tf.dispose([wx, wh]);
+  }
+
+  /** Input products for any leading shape: `x [..., inDim] → W x + b`, `[..., 3H]`. */
+  project(x: tf.Tensor): tf.Tensor {
+    if (x.shape[x.shape.length - 1] !== this.inDim) {
+      throw new RangeError(`GRUCell: input width ${x.shape[x.shape.length - 1]} does not match inDim ${this.inDim}`);
+    }
+    return linear(x, this.wx, this.b);
+  }
+
+  /**
+   * One step from projected inputs `xp [B, 3H]` (from {@link GRUCell.project}) and state `h [B, H]`;
+   * `gateScale [B, 1]` (optional) multiplies the update gate. Returns `h_t [B, H]`.
+   */
+  stepProjected(xp: tf.Tensor2D, h: tf.Tensor2D, gateScale?: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => {
+      const hp = matMulFast(h, this.wh); // [B, 3H]: U_u h, U_r h, U_h h
+      const [xu, xr, xh] = tf.split(xp, 3, 1);
+      const [hu, hr, hh] = tf.split(hp, 3, 1);
+      let u = tf.sigmoid(tf.add(xu, hu)); // update gate
+      const r = tf.sigmoid(tf.add(xr, hr)); // reset gate
+      const cand = tf.tanh(tf.add(xh, tf.mul(r, hh))); // candidate state
+      if (gateScale) u = tf.mul(u, gateScale);
+      // h' = (1 − u) h + u h̃, written as h + u ⊙ (h̃ − h), so u = 0 leaves h bit-for-bit unchanged.
+      return tf.add(h, tf.mul(u, tf.sub(cand, h))) as tf.Tensor2D;
+    });
+  }
+
+  /** One step: `x [B, inDim]`, `h [B, H]` → `h' [B, H]` (see the class comment). */
+  step(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.stepProjected(this.project(x) as tf.Tensor2D, h));
+  }
+
+  /** The cell's variables, in a stable order: `wx, wh, b`. */
+  variables(): tf.Variable[] {
+    return [this.wx, this.wh, this.b];
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    tf.dispose(this.variables());
+  }
+}
+
+/**
+ * Attention-updated GRU (AUGRU, DIEN §4.3, interest evolving layer): a GRU whose update gate is scaled by the attention
+ * score of the step, `ũ'_t = a_t · u'_t`, `h'_t = (1 − ũ'_t) ⊙ h'_{t-1} + ũ'_t ⊙ h̃'_t`. Same weights and
+ * layout as {@link GRUCell}.
+ */
+export class AUGRUCell extends GRUCell {
+  /** One step with attention scores `a [B]` or `[B, 1]`: `x [B, in]`, `h [B, H]` → `h' [B, H]`. */
+  stepAttention(x: tf.Tensor2D, h: tf.Tensor2D, a: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => this.stepProjected(this.project(x) as tf.Tensor2D, h, tf.reshape(a, [-1, 1])));
+  }
+}
+
+/** Options for {@link gruScan} and {@link augruScan}. */
+export interface ScanOptions {
+  /** Initial state `[B, H]`; default zeros. */
+  h0?: tf.Tensor2D;
+}
+
+function checkScanInputs(cell: GRUCell, xs: tf.Tensor, mask: tf.Tensor | null | undefined, what: string): void {
+  if (xs.rank !== 3 || xs.shape[2] !== cell.inDim) {
+    throw new RangeError(`${what}: xs must be [B, L, ${cell.inDim}], got [${xs.shape.join(', ')}]`);
+  }
+  if (mask && (mask.rank !== 2 || mask.shape[0] !== xs.shape[0] || mask.shape[1] !== xs.shape[1])) {
+    throw new RangeError(`${what}: mask must be [${xs.shape[0]}, ${xs.shape[1]}], got [${mask.shape.join(', ')}]`);
+  }
+}
+
+/**
+ * The recurrence over time as one op with a hand-written backward pass (backpropagation through time):
+ * inputs `xp [B, L, 3H]` (projected inputs), `wh [H, 3H]`, `scale [B, L]` (update-gate scale) and
+ * `h0 [B, H]`; output the states `[B, L, H]`. Recording ~14 small ops per step on the tape and
+ * differentiating them op by op costs about twice the kernels (and JavaScript bookkeeping) of the fused
+ * backward below; `gru.test.ts` checks it against autodiff of the unrolled steps and finite differences.
+ */
+const fusedScan = customOp<tf.Tensor3D>(([xp, wh, scale, h0], save) => {
+  const [B, L, H3] = xp.shape;
+  const H = H3 / 3;
+  const xs = tf.unstack(xp, 1) as tf.Tensor2D[];
+  const ss = tf.unstack(tf.reshape(scale, [B, L, 1]), 1) as tf.Tensor2D[];
+  let h = h0 as tf.Tensor2D;
+  const outs: tf.Tensor2D[] = [];
+  const keep: tf.Tensor[] = [wh];
+  for (let t = 0; t < L; t++) {
+    const hp = matMulFast(h, wh as tf.Tensor2D);
+    const ur = tf.sigmoid(tf.add(tf.slice(xs[t], [0, 0], [B, 2 * H]), tf.slice(hp, [0, 0], [B, 2 * H])));
+    const uRaw = tf.slice(ur, [0, 0], [B, H]);
+    const r = tf.slice(ur, [0, H], [B, H]);
+    const hh = tf.slice(hp, [0, 2 * H], [B, H]);
+    const cand = tf.tanh(tf.add(tf.slice(xs[t], [0, 2 * H], [B, H]), tf.mul(r, hh)));
+    const u = tf.mul(uRaw, ss[t]);
+    const next = tf.add(h, tf.mul(u, tf.sub(cand, h))) as tf.Tensor2D;
+    keep.push(h, uRaw, r, hh, cand, ss[t]);
+    outs.push(next);
+    h = next;
+  }
+  save(keep);
+  return {
+    value: tf.stack(outs, 1) as tf.Tensor3D,
+    gradFunc: (dy, saved) => {
+      const w = saved[0] as tf.Tensor2D;
+      const dys = tf.unstack(dy, 1) as tf.Tensor2D[];
+      let dh: tf.Tensor2D = tf.zerosLike(dys[0]);
+      let dw: tf.Tensor = tf.zerosLike(w);
+      const dxs: tf.Tensor[] = new Array(L);
+      const dss: tf.Tensor[] = new Array(L);
+      for (let t = L - 1; t >= 0; t--) {
+        const [hPrev, uRaw, r, hh, cand, s] = saved.slice(1 + 6 * t, 7 + 6 * t);
+        const g = tf.add(dys[t], dh);
+        const gu = tf.mul(g, tf.sub(cand, hPrev)); // dL/du
+        dss[t] = tf.sum(tf.mul(gu, uRaw), 1, true);
+        const u = tf.mul(uRaw, s);
+        const dPreU = tf.mul(tf.mul(gu, s), tf.mul(uRaw, tf.sub(1, uRaw)));
+        const dPreC = tf.mul(tf.mul(g, u), tf.sub(1, tf.square(cand)));
+        const dPreR = tf.mul(tf.mul(dPreC, hh), tf.mul(r, tf.sub(1, r)));
+        const dhp = tf.concat([dPreU, dPreR, tf.mul(dPreC, r)], 1) as tf.Tensor2D;
+        dxs[t] = tf.concat([dPreU, dPreR, dPreC], 1);
+        dw = tf.add(dw, matMulFast(hPrev as tf.Tensor2D, dhp, true, false));
+        dh = tf.add(tf.mul(g, tf.sub(1, u)), matMulFast(dhp, w, false, true)) as tf.Tensor2D;
+      }
+      return [tf.stack(dxs, 1), dw, tf.reshape(tf.stack(dss, 1), [B, L]), dh];
+    },
+  };
+});
+
+function scan(cell: GRUCell, xs: tf.Tensor3D, scale: tf.Tensor2D | null, h0?: tf.Tensor2D): tf.Tensor3D {
+  const [B, L] = xs.shape;
+  return tf.tidy(() => {
+    const xp = cell.project(xs) as tf.Tensor3D; // all input products at once: [B, L, 3H]
+    const s = scale ?? tf.ones([B, L]);
+    return fusedScan(xp, cell.wh, s, h0 ?? tf.zeros([B, cell.hidden]));
+  });
+}
+
+/**
+ * Runs a {@link GRUCell} over time: `xs [B, L, in]`, `mask [B, L]` (1 = item, 0 = padding; any dtype;
+ * `null` for none) → the state after every step, `[B, L, H]`. At a padded position the state is carried
+ * over unchanged (the update gate is multiplied by the mask), so left padding leaves the state at `h0`
+ * (zeros) until the first item, and the last column is the final state of every row.
+ */
+export function gruScan(cell: GRUCell, xs: tf.Tensor3D, mask?: tf.Tensor2D | null, opts: ScanOptions = {}): tf.Tensor3D {
+  checkScanInputs(cell, xs, mask, 'gruScan');
+  return tf.tidy(() => scan(cell, xs, mask ? (tf.cast(mask, 'float32') as tf.Tensor2D) : null, opts.h0));
+}
+
+/**
+ * Runs an {@link AUGRUCell} over time with attention scores `att [B, L]` (DIEN's interest evolution):
+ * the update gate of step `t` is scaled by `att[:, t] · mask[:, t]`, so padding leaves the state unchanged.
+ * Returns the states `[B, L, H]`; the last column is the final interest state.
+ */
+export function augruScan(
+  cell: AUGRUCell,
+  xs: tf.Tensor3D,
+  att: tf.Tensor2D,
+  mask?: tf.Tensor2D | null,
+  opts: ScanOptions = {},
+): tf.Tensor3D {
+  checkScanInputs(cell, xs, mask, 'augruScan');
+  if (att.rank !== 2 || att.shape[0] !== xs.shape[0] || att.shape[1] !== xs.shape[1]) {
+    throw new RangeError(`augruScan: att must be [${xs.shape[0]}, ${xs.shape[1]}], got [${att.shape.join(', ')}]`);
+  }
+  return tf.tidy(() => {
+    const s = mask ? tf.mul(att, tf.cast(mask, 'float32')) : att;
+    return scan(cell, xs, s as tf.Tensor2D, opts.h0);
+  });
+}
