@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 import { linear } from '../tensor/dense.js';
 import { glorotUniform } from '../tensor/init.js';
 import type { Rng } from '../tensor/rng.js';
@@ -93,7 +94,7 @@ export class MultiHeadAttention {
       throw new RangeError(`MultiHeadAttention: dropout must be in [0, 1), got ${this.dropoutRate}`);
     }
     const w = () => tf.tidy(() => tf.variable(glorotUniform([dim, dim], rng), true)) as tf.Variable<tf.Rank.R2>;
-    const b = () => tf.tidy(() => tf.variable(tf.zeros([dim]), true)) as tf.Variable<tf.Rank.R1>;
+    const b = () => variableFrom(() => tf.zeros([dim]) as tf.Tensor1D);
     this.wq = w();
     this.wk = w();
     this.wv = w();

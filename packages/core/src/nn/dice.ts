@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 import { customOp } from '../tensor/customOp.js';
 import type { ForwardOptions } from './dropout.js';
 
@@ -84,8 +85,8 @@ export class Dice {
   ) {
     this.epsilon = opts.epsilon ?? 1e-8;
     this.momentum = opts.momentum ?? 0.99;
-    this.alpha = tf.variable(tf.zeros([dim]), true) as tf.Variable<tf.Rank.R1>;
-    this.runningMean = tf.variable(tf.zeros([dim]), false) as tf.Variable<tf.Rank.R1>;
+    this.alpha = variableFrom(() => tf.zeros([dim]) as tf.Tensor1D);
+    this.runningMean = variableFrom(() => tf.zeros([dim]) as tf.Tensor1D, false);
     this.runningVar = tf.variable(tf.ones([dim]), false) as tf.Variable<tf.Rank.R1>;
   }
 

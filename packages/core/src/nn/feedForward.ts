@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 import { linear } from '../tensor/dense.js';
 import { glorotUniform } from '../tensor/init.js';
 import type { Rng } from '../tensor/rng.js';
@@ -63,9 +64,9 @@ export class FeedForward {
       throw new RangeError(`FeedForward: dropout must be in [0, 1), got ${this.dropoutRate}`);
     }
     this.w1 = tf.tidy(() => tf.variable(glorotUniform([dim, this.inner], rng), true)) as tf.Variable<tf.Rank.R2>;
-    this.b1 = tf.tidy(() => tf.variable(tf.zeros([this.inner]), true)) as tf.Variable<tf.Rank.R1>;
+    this.b1 = variableFrom(() => tf.zeros([this.inner]) as tf.Tensor1D);
     this.w2 = tf.tidy(() => tf.variable(glorotUniform([this.inner, dim], rng), true)) as tf.Variable<tf.Rank.R2>;
-    this.b2 = tf.tidy(() => tf.variable(tf.zeros([dim]), true)) as tf.Variable<tf.Rank.R1>;
+    this.b2 = variableFrom(() => tf.zeros([dim]) as tf.Tensor1D);
   }
 
   /** `x [..., dim] → [..., dim]`. */

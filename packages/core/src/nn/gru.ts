@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 import { customOp } from '../tensor/customOp.js';
 import { linear, matMulFast } from '../tensor/dense.js';
 import { glorotUniform } from '../tensor/init.js';
@@ -46,7 +47,7 @@ export class GRUCell {
     const wh = block(hidden);
     this.wx = tf.variable(wx, true);
     this.wh = tf.variable(wh, true);
-    this.b = tf.variable(tf.zeros([3 * hidden]), true) as tf.Variable<tf.Rank.R1>;
+    this.b = variableFrom(() => tf.zeros([3 * hidden]) as tf.Tensor1D);
     tf.dispose([wx, wh]);
   }
 

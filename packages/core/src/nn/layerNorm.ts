@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 import { customOp } from '../tensor/customOp.js';
 
 /** Options for {@link LayerNorm}. */
@@ -57,8 +58,8 @@ export class LayerNorm {
     if (!(dim > 0)) throw new RangeError(`LayerNorm: dim must be positive, got ${dim}`);
     this.eps = opts.eps ?? 1e-8;
     if (!(this.eps >= 0)) throw new RangeError(`LayerNorm: eps must be >= 0, got ${this.eps}`);
-    this.gamma = tf.tidy(() => tf.variable(tf.ones([dim]), true)) as tf.Variable<tf.Rank.R1>;
-    this.beta = tf.tidy(() => tf.variable(tf.zeros([dim]), true)) as tf.Variable<tf.Rank.R1>;
+    this.gamma = variableFrom(() => tf.ones([dim]) as tf.Tensor1D);
+    this.beta = variableFrom(() => tf.zeros([dim]) as tf.Tensor1D);
   }
 
   /** Normalises `x [..., dim]`. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 import { linear } from '../tensor/dense.js';
 import { glorotUniform } from '../tensor/init.js';
 import type { Rng } from '../tensor/rng.js';
@@ -32,7 +33,7 @@ export class Dense {
     const w = glorotUniform([inDim, outDim], rng);
     this.w = tf.variable(w, true) as tf.Variable<tf.Rank.R2>;
     w.dispose();
-    this.b = bias ? (tf.variable(tf.zeros([outDim]), true) as tf.Variable<tf.Rank.R1>) : null;
+    this.b = bias ? variableFrom(() => tf.zeros([outDim]) as tf.Tensor1D) : null;
   }
 
   /** `x [..., inDim] → [..., outDim]`. */

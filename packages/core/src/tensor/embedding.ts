@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './customOp.js';
-import { glorotNormal } from './init.js';
+import { glorotNormal, variableFrom } from './init.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -100,7 +100,7 @@ export class Embedding {
     });
     this.table = tf.variable(init, true) as tf.Variable<tf.Rank.R2>;
     init.dispose();
-    this.anchor = tf.variable(tf.scalar(0), true);
+    this.anchor = variableFrom(() => tf.scalar(0));
     registry.set(this.table, this);
   }
 

@@ -3,7 +3,7 @@ export type { BackendName, InitBackendOptions } from './backend.js';
 export { linear, matMulFast, scoreAgainst } from './dense.js';
 export { Embedding, embeddingLookup, embeddingOf } from './embedding.js';
 export type { EmbeddingGradMode, EmbeddingOptions, Ids } from './embedding.js';
-export { glorotNormal, glorotUniform, randomNormal, randomUniform } from './init.js';
+export { glorotNormal, glorotUniform, randomNormal, randomUniform, variableFrom } from './init.js';
 export { Adam } from './optimizer.js';
 export type { AdamOptions, Optimizer, OptimizerState } from './optimizer.js';
 export { Rng } from './rng.js';

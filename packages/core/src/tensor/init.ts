@@ -42,3 +42,11 @@ export function glorotUniform(shape: readonly number[], rng: Rng): tf.Tensor {
   const [fi, fo] = fans(shape);
   return randomUniform(shape, Math.sqrt(6 / (fi + fo)), rng);
 }
+
+/**
+ * A variable initialised from `make()`, with the temporary initial tensor freed (`tf.variable` copies
+ * its input; creating one from an untracked temporary leaks that temporary).
+ */
+export function variableFrom<R extends tf.Rank>(make: () => tf.Tensor<R>, trainable = true): tf.Variable<R> {
+  return tf.tidy(() => tf.variable(make(), trainable)) as tf.Variable<R>;
+}
