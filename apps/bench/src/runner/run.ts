@@ -20,7 +20,6 @@ import { checkRunId, checkSameConfig, latestRun, newRunId, readRunConfig } from 
 import { summarize, type Summary } from './summary.js';
 import { versions } from './versions.js';
 import { writeJsonAtomic } from './atomic.js';
-import { ensureGradients } from './gradients.js';
 
 /** Options of {@link planRun} and {@link runExperiment}. */
 export interface RunOptions {
@@ -128,7 +127,6 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   if (!opts.resume && stored) throw new UsageError(`${runDir} already holds a run: pass --resume to continue it, or another --run-id`);
 
   const backend = await initBackend(opts.backend, { logger: log, log: !opts.quiet });
-  ensureGradients();
   if (stored) checkSameConfig(stored, config, backend);
 
   const protocol = exp.protocol(config);

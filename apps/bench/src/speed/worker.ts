@@ -6,7 +6,6 @@
  */
 import { initBackend, loadSequenceFile, type BackendName } from '@recsuite/core';
 import { prepareSeqData } from '../cells/seqData.js';
-import { ensureGradients } from '../runner/gradients.js';
 import type { FullHyper } from '../config/hyper.js';
 import { RANKING_MODELS, type RankingModelName } from '../models/rankingModels.js';
 import { measureRanking, measureTraining, type RankSpeed, type TrainSpeed } from './measure.js';
@@ -37,7 +36,6 @@ export interface SpeedResult {
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as SpeedJob;
   await initBackend(job.backend, { log: false });
-  ensureGradients();
   const ds = await loadSequenceFile(job.dataset);
   const d = prepareSeqData(ds.sequences, ds.numItems);
   const built = RANKING_MODELS[job.model]({ numUsers: d.numUsers, numItems: d.numItems, train: d.train, trainCF: d.trainCF, seed: job.seed, hyper: job.hyper });

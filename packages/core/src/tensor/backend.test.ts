@@ -10,8 +10,10 @@ const coreDir = path.resolve(here, '../..');
 /** Runs initBackend in a fresh Node process (backend choice is per process) and returns stdout/stderr. */
 function runInit(env: Record<string, string>, preload?: string): { out: string; err: string } {
   const script = `import { initBackend } from './src/tensor/backend.ts';
+    import * as tf from '@tensorflow/tfjs-core';
     const name = await initBackend(process.env.PREF || undefined);
-    console.log('ACTIVE=' + name);`;
+    console.log('ACTIVE=' + name);
+    console.log('GRAD=' + tf.grad((x) => tf.mean(x))(tf.ones([4])).dataSync()[0]);`;
   const args = ['--import', 'tsx', ...(preload ? ['--require', preload] : []), '--input-type=module', '-e', script];
   const r = spawnSync(process.execPath, args, {
     cwd: coreDir,
@@ -31,6 +33,8 @@ describe('initBackend', () => {
   it('honours a forced backend (argument or RECSUITE_BACKEND)', () => {
     expect(runInit({ PREF: 'wasm' }).out).toContain('ACTIVE=wasm');
     expect(runInit({ PREF: 'cpu' }).out).toContain('ACTIVE=cpu');
+    // gradients are registered whichever backend the process starts on
+    expect(runInit({ PREF: 'cpu' }).out).toContain('GRAD=0.25');
     expect(runInit({ RECSUITE_BACKEND: 'wasm' }).out).toContain('ACTIVE=wasm');
   });
 
@@ -39,6 +43,7 @@ describe('initBackend', () => {
     const preload = path.join(coreDir, 'src/test/fixtures/no-native-addon.cjs');
     const r = runInit({}, preload);
     expect(r.out).toContain('ACTIVE=wasm');
+    expect(r.out).toContain('GRAD=0.25'); // the gradients come without the native addon
     const lines = r.err.split('\n').filter((l) => l.startsWith('recsuite:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/backend wasm \(tensorflow: native addon unavailable .*pnpm setup:native/);

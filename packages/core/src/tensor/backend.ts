@@ -52,6 +52,25 @@ export async function registerWasm(): Promise<string | null> {
   }
 }
 
+/**
+ * Makes sure TensorFlow.js's gradient functions are registered, and returns whether they are. They ship
+ * with `@tensorflow/tfjs` (which `@tensorflow/tfjs-node` loads), not with `@tensorflow/tfjs-core`: a process
+ * that starts on `wasm` or `cpu` without loading the native addon has none, and its first training step
+ * fails with "gradient function not found". This loads the CommonJS build of `@tensorflow/tfjs` (a plain
+ * JavaScript dependency of tfjs-node, installed even when the native build is not) on the shared
+ * tfjs-core instance; a no-op when the gradients are there. {@link initBackend} calls it.
+ */
+export function ensureGradients(): boolean {
+  if (tf.getGradient('Mean')) return true;
+  try {
+    const fromCore = createRequire(import.meta.url);
+    createRequire(fromCore.resolve('@tensorflow/tfjs-node/package.json'))('@tensorflow/tfjs');
+  } catch {
+    // reported below
+  }
+  return tf.getGradient('Mean') !== undefined;
+}
+
 /** Options for {@link initBackend}. */
 export interface InitBackendOptions {
   /** Print the choice (once per process). Default true. */
@@ -82,6 +101,9 @@ export async function initBackend(preference?: BackendName, opts: InitBackendOpt
     const why = name === 'tensorflow' ? registerNative() : name === 'wasm' ? await registerWasm() : null;
     if (why === null && (await tf.setBackend(name))) {
       await tf.ready();
+      if (!ensureGradients()) {
+        throw new Error('TensorFlow.js gradients could not be registered: @tensorflow/tfjs is missing or uses another copy of @tensorflow/tfjs-core');
+      }
       if (opts.log !== false && !announced) {
         announced = true;
         const suffix = notes.length ? ` (${notes.join('; ')}; build it with \`pnpm setup:native\`)` : '';

@@ -1,4 +1,4 @@
-export { BACKEND_ORDER, availableBackends, initBackend, registerNative, registerWasm } from './backend.js';
+export { BACKEND_ORDER, availableBackends, ensureGradients, initBackend, registerNative, registerWasm } from './backend.js';
 export type { BackendName, InitBackendOptions } from './backend.js';
 export { linear, matMulFast, scoreAgainst } from './dense.js';
 export { Embedding, embeddingLookup, embeddingOf } from './embedding.js';
