@@ -10,8 +10,7 @@ import {
   configError,
   historyBatch,
   lastPosition,
-  loadModelWeights,
-  readModelConfig,
+  loadSavedModel,
   saveModel,
   topItems,
   withDefaults,
@@ -314,14 +313,7 @@ export class BERT4Rec implements RecModel<SeqBatch> {
 
   /** Loads a model written by {@link BERT4Rec.save} onto the active backend. */
   static async load(dir: string): Promise<BERT4Rec> {
-    const model = new BERT4Rec(await readModelConfig<BERT4RecConfig>(dir, 'BERT4Rec'));
-    try {
-      await loadModelWeights(dir, model.variables());
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return loadSavedModel(dir, 'BERT4Rec', (c: BERT4RecConfig) => new BERT4Rec(c));
   }
 
   /** Dropout on in training (masking always happens in `loss`). */

@@ -9,9 +9,8 @@ import {
   dotCandidates,
   historyBatch,
   lastPosition,
-  loadModelWeights,
   paddingMask,
-  readModelConfig,
+  loadSavedModel,
   saveModel,
   topItems,
   type SequenceEncoder,
@@ -228,14 +227,7 @@ export class GRU4Rec implements RecModel<SeqBatch> {
 
   /** Loads a model written by {@link GRU4Rec.save} onto the active backend. */
   static async load(dir: string): Promise<GRU4Rec> {
-    const model = new GRU4Rec(await readModelConfig<GRU4RecConfig>(dir, 'GRU4Rec'));
-    try {
-      await loadModelWeights(dir, model.variables());
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return loadSavedModel(dir, 'GRU4Rec', (c: GRU4RecConfig) => new GRU4Rec(c));
   }
 
   /** Dropout on in training. */

@@ -10,8 +10,7 @@ import {
   configError,
   dotCandidates,
   historyBatch,
-  loadModelWeights,
-  readModelConfig,
+  loadSavedModel,
   saveModel,
   topItems,
   withDefaults,
@@ -181,14 +180,7 @@ export class SASRec implements RecModel<SeqBatch> {
 
   /** Loads a model written by {@link SASRec.save} onto the active backend. */
   static async load(dir: string): Promise<SASRec> {
-    const model = new SASRec(await readModelConfig<SASRecConfig>(dir, 'SASRec'));
-    try {
-      await loadModelWeights(dir, model.variables());
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return loadSavedModel(dir, 'SASRec', (c: SASRecConfig) => new SASRec(c));
   }
 
   /** Dropout on in training. */

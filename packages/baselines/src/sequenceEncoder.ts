@@ -173,6 +173,25 @@ export async function loadModelWeights(dir: string, vars: tf.Variable[]): Promis
   await loadWeightsInto(dir, vars);
 }
 
+/**
+ * Rebuilds a model saved by {@link saveModel}: reads its configuration (checking the name), constructs it
+ * with `make` on the active backend and loads its weights; the half-built model is disposed on failure.
+ */
+export async function loadSavedModel<C, M extends { variables(): tf.Variable[]; dispose(): void }>(
+  dir: string,
+  model: string,
+  make: (config: C) => M,
+): Promise<M> {
+  const built = make(await readModelConfig<C>(dir, model));
+  try {
+    await loadModelWeights(dir, built.variables());
+  } catch (e) {
+    built.dispose();
+    throw e;
+  }
+  return built;
+}
+
 /** Configuration of a {@link TransformerEncoder}. */
 export interface TransformerEncoderConfig {
   /** Rows of the item table (`numItems + 1`, plus any extra tokens such as BERT4Rec's [mask]). */
