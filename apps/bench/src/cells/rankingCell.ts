@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CellContext, CellResult } from '../experiment.js';
 import type { ModelFactory, RankingTask } from '../models/types.js';
+import type { SeqData } from './seqData.js';
 import { trainAndTest } from './trainCell.js';
 
 /** The sampled protocol beside full ranking. */
@@ -93,5 +94,43 @@ export async function runRankingCell<C, D>(ctx: CellContext<C, D>, o: RankingCel
       }
       return metrics;
     },
+  });
+}
+
+/** The settings every leave-one-out next-item experiment shares. */
+export interface SeqRankingSettings {
+  ks: number[];
+  epochs: number;
+  patience: number;
+  minEpochs: number;
+  validateEvery: number;
+  evalBatchSize: number;
+}
+
+/**
+ * {@link runRankingCell} on leave-one-out data: the model from `factory` with hyper-parameters `hyper`,
+ * selected on validation NDCG@10; `extra` adds or overrides options (e.g. the sampled protocol).
+ */
+export function runSeqRankingCell<C, D>(
+  ctx: CellContext<C, D>,
+  data: SeqData,
+  factory: ModelFactory,
+  hyper: RankingTask['hyper'],
+  s: SeqRankingSettings,
+  extra: Partial<RankingCellOptions> = {},
+): Promise<CellResult> {
+  return runRankingCell(ctx, {
+    factory,
+    task: { numUsers: data.numUsers, numItems: data.numItems, train: data.train, trainCF: data.trainCF, hyper },
+    valid: data.valid,
+    test: data.test,
+    ks: s.ks,
+    selectMetric: 'NDCG@10',
+    epochs: s.epochs,
+    patience: s.patience,
+    minEpochs: s.minEpochs,
+    validateEvery: s.validateEvery,
+    evalBatchSize: s.evalBatchSize,
+    ...extra,
   });
 }

@@ -4,7 +4,8 @@
  * negatives).
  * @module
  */
-import { leaveOneOut, type EvalCase } from '@recsuite/core';
+import { leaveOneOut, loadSequenceFile, type EvalCase } from '@recsuite/core';
+import path from 'node:path';
 import { cfInteractions, type CFInteractions } from '@recsuite/baselines';
 
 /** Prepared leave-one-out data. */
@@ -54,4 +55,12 @@ export function prepareSeqData(sequences: readonly Int32Array[], numItems: numbe
     sequences,
     stats: { users: split.numUsers, items: numItems, interactions, testUsers: split.test.length },
   };
+}
+
+/** Loads a sequence file, splits it leave-one-out and logs its size in one line. */
+export async function loadSeqData(file: string, log: (line: string) => void): Promise<SeqData> {
+  const ds = await loadSequenceFile(file);
+  const d = prepareSeqData(ds.sequences, ds.numItems);
+  log(`${path.basename(file)}: ${d.stats.users} users, ${d.stats.items} items, ${d.stats.interactions} interactions, ${d.stats.testUsers} test users`);
+  return d;
 }

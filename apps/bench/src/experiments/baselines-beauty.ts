@@ -5,11 +5,10 @@
  * drawn once per seed, stored in the run directory); the paper's numbers beside ours.
  * @module
  */
-import { loadSequenceFile } from '@recsuite/core';
 import path from 'node:path';
-import { runRankingCell, sampledSuffix } from '../cells/rankingCell.js';
+import { runSeqRankingCell, sampledSuffix } from '../cells/rankingCell.js';
 import { S3REC_BEAUTY } from '../cells/reference.js';
-import { prepareSeqData } from '../cells/seqData.js';
+import { loadSeqData } from '../cells/seqData.js';
 import { file, int, intList, subsetOf } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
@@ -55,29 +54,12 @@ export default defineExperiment({
       `seeds: ${c.seeds}; reference: ${S3REC_BEAUTY.source}`,
     ],
   }),
-  async prepare({ config: c, log }) {
-    const ds = await loadSequenceFile(c.dataset);
-    const data = prepareSeqData(ds.sequences, ds.numItems);
-    log(`${path.basename(c.dataset)}: ${data.stats.users} users, ${data.stats.items} items, ${data.stats.interactions} interactions, ${data.stats.testUsers} test users`);
-    return data;
-  },
+  prepare: ({ config: c, log }) => loadSeqData(c.dataset, log),
   runCell: (ctx) => {
     const c = ctx.config;
-    const d = ctx.data;
     const name = ctx.cell.model as RankingModelName;
-    return runRankingCell(ctx, {
-      factory: RANKING_MODELS[name],
-      task: { numUsers: d.numUsers, numItems: d.numItems, train: d.train, trainCF: d.trainCF, hyper: hyperFor(c, name) },
-      valid: d.valid,
-      test: d.test,
-      ks: c.ks,
-      selectMetric: 'NDCG@10',
-      epochs: c.epochs,
-      patience: c.patience,
-      minEpochs: c.minEpochs,
-      validateEvery: c.validateEvery,
-      evalBatchSize: c.evalBatchSize,
-      sampled: c.sampledNegatives > 0 ? { n: c.sampledNegatives, seen: d.sequences } : undefined,
+    return runSeqRankingCell(ctx, ctx.data, RANKING_MODELS[name], hyperFor(c, name), c, {
+      sampled: c.sampledNegatives > 0 ? { n: c.sampledNegatives, seen: ctx.data.sequences } : undefined,
     });
   },
   display: {

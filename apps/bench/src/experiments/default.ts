@@ -6,10 +6,10 @@
  * `--dataset FILE` runs the same protocol on a sequence file instead.
  * @module
  */
-import { loadSequenceFile, markovSequences } from '@recsuite/core';
+import { markovSequences } from '@recsuite/core';
 import path from 'node:path';
-import { runRankingCell } from '../cells/rankingCell.js';
-import { prepareSeqData } from '../cells/seqData.js';
+import { runSeqRankingCell } from '../cells/rankingCell.js';
+import { loadSeqData, prepareSeqData } from '../cells/seqData.js';
 import { file, int, intList, num, subsetOf } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
@@ -62,31 +62,14 @@ export default defineExperiment({
   }),
   async prepare({ config: c, log }) {
     if (c.dataset) {
-      const ds = await loadSequenceFile(c.dataset);
-      const d = prepareSeqData(ds.sequences, ds.numItems);
-      log(`${path.basename(c.dataset)}: ${d.stats.users} users, ${d.stats.items} items, ${d.stats.interactions} interactions`);
-      return d;
+      return loadSeqData(c.dataset, log);
     }
     const data = markovSequences({ numUsers: c.users, numItems: c.items, minLength: c.minLength, maxLength: c.maxLength, follow: c.follow, seed: c.dataSeed });
     return prepareSeqData(data.sequences, data.numItems);
   },
   runCell: (ctx) => {
-    const c = ctx.config;
-    const d = ctx.data;
     const name = ctx.cell.model as RankingModelName;
-    return runRankingCell(ctx, {
-      factory: RANKING_MODELS[name],
-      task: { numUsers: d.numUsers, numItems: d.numItems, train: d.train, trainCF: d.trainCF, hyper: hyperFor(c, name) },
-      valid: d.valid,
-      test: d.test,
-      ks: c.ks,
-      selectMetric: 'NDCG@10',
-      epochs: c.epochs,
-      patience: c.patience,
-      minEpochs: c.minEpochs,
-      validateEvery: 1,
-      evalBatchSize: 256,
-    });
+    return runSeqRankingCell(ctx, ctx.data, RANKING_MODELS[name], hyperFor(ctx.config, name), { ...ctx.config, validateEvery: 1, evalBatchSize: 256 });
   },
   display: {
     metrics: ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20', 'MRR', 'epochs', 'epoch_s'],

@@ -6,11 +6,11 @@
  * attribute-confounder variant and its "backbone + attributes" control are not in this table yet.
  * @module
  */
-import { Adam, loadSequenceFile, trainSequenceBatches } from '@recsuite/core';
+import { Adam, trainSequenceBatches } from '@recsuite/core';
 import { Irl4Rec, type BackboneKind, type Irl4RecConfig } from '@recsuite/irl4rec';
 import path from 'node:path';
-import { runRankingCell } from '../cells/rankingCell.js';
-import { prepareSeqData } from '../cells/seqData.js';
+import { runSeqRankingCell } from '../cells/rankingCell.js';
+import { loadSeqData } from '../cells/seqData.js';
 import { file, int, intList, subsetOf } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
@@ -92,30 +92,8 @@ export default defineExperiment({
       `seeds: ${c.seeds}; required: non-inferiority (Irl4Rec mean >= backbone mean - one std); the withdrawn paper's gains are not a reference`,
     ],
   }),
-  async prepare({ config: c, log }) {
-    const ds = await loadSequenceFile(c.dataset);
-    const data = prepareSeqData(ds.sequences, ds.numItems);
-    log(`${path.basename(c.dataset)}: ${data.stats.users} users, ${data.stats.items} items, ${data.stats.interactions} interactions, ${data.stats.testUsers} test users`);
-    return data;
-  },
-  runCell: (ctx) => {
-    const c = ctx.config;
-    const d = ctx.data;
-    const name = ctx.cell.model;
-    return runRankingCell(ctx, {
-      factory: FACTORIES[name],
-      task: { numUsers: d.numUsers, numItems: d.numItems, train: d.train, trainCF: d.trainCF, hyper: hyperFor(c, name) },
-      valid: d.valid,
-      test: d.test,
-      ks: c.ks,
-      selectMetric: 'NDCG@10',
-      epochs: c.epochs,
-      patience: c.patience,
-      minEpochs: c.minEpochs,
-      validateEvery: c.validateEvery,
-      evalBatchSize: c.evalBatchSize,
-    });
-  },
+  prepare: ({ config: c, log }) => loadSeqData(c.dataset, log),
+  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, FACTORIES[ctx.cell.model], hyperFor(ctx.config, ctx.cell.model), ctx.config),
   display: {
     metrics: ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20', 'epochs', 'epoch_s'],
     chartMetrics: ['HR@10', 'NDCG@10'],

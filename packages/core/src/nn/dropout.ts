@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeUniform } from '../tensor/nativeRandom.js';
+import { nativeUniform } from '../tensor/native.js';
 import type { Rng } from '../tensor/rng.js';
 
 /**

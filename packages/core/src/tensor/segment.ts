@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './customOp.js';
+import { nativeSparse, nativeSpmm, type NativeSparse } from './native.js';
 
 /** A weighted edge list: `out[rows[e]] += vals[e] * x[cols[e]]`. */
 export interface EdgeList {
@@ -34,6 +35,8 @@ export interface EdgeTensors {
   vals: tf.Tensor2D;
   numRows: number;
   numCols: number;
+  /** The same matrix laid out for the native sparse kernel (`null` when made off the native backend). */
+  native: NativeSparse | null;
   dispose(): void;
 }
 
@@ -42,9 +45,11 @@ export function edgeTensors(e: EdgeList): EdgeTensors {
   const rows = tf.tensor1d(e.rows, 'int32');
   const cols = tf.tensor1d(e.cols, 'int32');
   const vals = tf.tensor2d(e.vals, [e.vals.length, 1]);
+  const native = nativeSparse(rows, cols, vals, e.numRows, e.numCols);
   return {
     rows, cols, vals, numRows: e.numRows, numCols: e.numCols,
-    dispose: () => tf.dispose([rows, cols, vals]),
+    native,
+    dispose: () => tf.dispose([rows, cols, vals, ...(native ? [native.indices, native.values, native.shape64] : [])]),
   };
 }
 
@@ -55,11 +60,14 @@ export function edgeTensors(e: EdgeList): EdgeTensors {
  */
 export function spmm(edges: EdgeTensors, x: tf.Tensor2D): tf.Tensor2D {
   const { rows, cols, vals } = edges;
+  // Native backend: one SparseTensorDenseMatMul per direction (no [edges, d] intermediates).
+  const sparse = edges.native;
+  const native = (src: tf.Tensor2D, adjoint: boolean) => (sparse ? nativeSpmm(sparse, src, adjoint) : null);
   const prop = (src: tf.Tensor, from: tf.Tensor1D, to: tf.Tensor1D, n: number) =>
     tf.tidy(() => tf.scatterND(tf.reshape(to, [-1, 1]), tf.mul(tf.gather(src, from), vals), [n, src.shape[1] as number]));
   const f = customOp<tf.Tensor2D>(([xx]) => ({
-    value: prop(xx, cols, rows, edges.numRows) as tf.Tensor2D,
-    gradFunc: (dy) => prop(dy, rows, cols, edges.numCols),
+    value: (native(xx as tf.Tensor2D, false) ?? prop(xx, cols, rows, edges.numRows)) as tf.Tensor2D,
+    gradFunc: (dy) => native(dy as tf.Tensor2D, true) ?? prop(dy, rows, cols, edges.numCols),
   }));
   return f(x);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeBackends } from '../test/index.js';
-import { nativeUniform } from './nativeRandom.js';
+import { nativeUniform } from './native.js';
 
 describeBackends('nativeUniform', (backend) => {
   it('draws seeded [0, 1) noise natively on tensorflow and declines elsewhere', () => {
