@@ -20,7 +20,6 @@
  * `--threads N` (TensorFlow intra-op threads), `--data-dir DIR` (default `RECSUITE_DATA_DIR`, else
  * `../shared/data` beside the repository), `--backend tensorflow|wasm|cpu`, `--out FILE` (JSON, atomically).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import {
   Adam,
   PopularitySampler,

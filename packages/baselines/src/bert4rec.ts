@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, LayerNorm, Rng, gelu, matMulFast, type RecModel, type SeqBatch } from '@recsuite/core';
+import { Dense, LayerNorm, Rng, loadSavedModel, gelu, matMulFast, type RecModel, type SeqBatch } from '@recsuite/core';
 import { sampledSoftmaxLoss, softmaxLoss, targetRows } from './nextItemLoss.js';
 import {
   TransformerEncoder,
@@ -10,7 +10,6 @@ import {
   configError,
   historyBatch,
   lastPosition,
-  loadSavedModel,
   saveModel,
   topItems,
   withDefaults,

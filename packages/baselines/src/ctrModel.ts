@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, WeightsError, loadWeightsInto, readManifest, saveWeights, type CtrBatch as CoreCtrBatch, type ForwardOptions } from '@recsuite/core';
+import { Rng, loadSavedModel, saveWeights, type CtrBatch as CoreCtrBatch, type ForwardOptions } from '@recsuite/core';
 import { CtrBatchError, CtrFeatures, type CtrFeatureConfig } from './ctrFeatures.js';
 
 /**
@@ -312,19 +312,7 @@ export abstract class CtrModelBase<C extends CtrBaseConfig> implements CtrModel 
     name: string,
     make: (config: C) => M,
   ): Promise<M> {
-    const manifest = await readManifest(dir);
-    const meta = manifest.meta as Partial<CtrMeta<C>> | null;
-    if (!meta || meta.model !== name || typeof meta.config !== 'object' || meta.config === null) {
-      throw new WeightsError(`${dir}: manifest meta.model is ${JSON.stringify(meta?.model)}, expected "${name}" with a config`, dir);
-    }
-    const model = make(meta.config);
-    try {
-      await loadWeightsInto(dir, model.variables());
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return loadSavedModel(dir, name, make);
   }
 
   /** Frees every tensor the model owns. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, Embedding, GRUCell, Rng, dropout, gruScan, scoreAgainst, type ForwardOptions, type RecModel, type SeqBatch } from '@recsuite/core';
+import { Dense, Embedding, GRUCell, Rng, loadSavedModel, dropout, gruScan, scoreAgainst, type ForwardOptions, type RecModel, type SeqBatch } from '@recsuite/core';
 import { bprMaxLoss, negativesAt, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
 import {
   checkBatch,
@@ -10,7 +10,6 @@ import {
   historyBatch,
   lastPosition,
   paddingMask,
-  loadSavedModel,
   saveModel,
   topItems,
   type SequenceEncoder,

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { WeightsError, loadWeights, saveWeights, type RecModel } from '@recsuite/core';
-import { CFInputError, checkUsers, topKItems, type CFBatch, type CFInteractions, type UserBatch } from './cfBatch.js';
+import { CFInputError, topKItems, type CFBatch, type CFInteractions, type UserBatch } from './cfBatch.js';
 
 /**
  * How {@link Pop} scores:

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, scoreAgainst, type RecModel, type SeqBatch } from '@recsuite/core';
+import { Rng, loadSavedModel, scoreAgainst, type RecModel, type SeqBatch } from '@recsuite/core';
 import { bceLoss, negativesAt, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
 import {
   TransformerEncoder,
@@ -10,7 +10,6 @@ import {
   configError,
   dotCandidates,
   historyBatch,
-  loadSavedModel,
   saveModel,
   topItems,
   withDefaults,

@@ -4,10 +4,7 @@ import {
   LayerNorm,
   PositionalEmbedding,
   TransformerBlock,
-  WeightsError,
   dropout,
-  loadWeightsInto,
-  readManifest,
   saveWeights,
   topK,
   type FeedForwardActivation,
@@ -156,40 +153,6 @@ export async function saveModel<C>(dir: string, model: string, config: C, vars: 
   await saveWeights(dir, vars, { model, config } satisfies SavedModelMeta<C>, {
     files: { 'config.json': JSON.stringify({ model, config }, null, 2) },
   });
-}
-
-/** Reads the configuration saved by {@link saveModel}, checking it belongs to `model`. */
-export async function readModelConfig<C>(dir: string, model: string): Promise<C> {
-  const manifest = await readManifest(dir);
-  const meta = manifest.meta as Partial<SavedModelMeta<C>> | null;
-  if (!meta || meta.model !== model || typeof meta.config !== 'object' || meta.config === null) {
-    throw new WeightsError(`${dir}: not a saved ${model} (manifest meta.model is ${JSON.stringify(meta?.model)})`, dir);
-  }
-  return meta.config;
-}
-
-/** Loads the weights saved by {@link saveModel} into `vars` (checked by count, shape and dtype). */
-export async function loadModelWeights(dir: string, vars: tf.Variable[]): Promise<void> {
-  await loadWeightsInto(dir, vars);
-}
-
-/**
- * Rebuilds a model saved by {@link saveModel}: reads its configuration (checking the name), constructs it
- * with `make` on the active backend and loads its weights; the half-built model is disposed on failure.
- */
-export async function loadSavedModel<C, M extends { variables(): tf.Variable[]; dispose(): void }>(
-  dir: string,
-  model: string,
-  make: (config: C) => M,
-): Promise<M> {
-  const built = make(await readModelConfig<C>(dir, model));
-  try {
-    await loadModelWeights(dir, built.variables());
-  } catch (e) {
-    built.dispose();
-    throw e;
-  }
-  return built;
 }
 
 /** Configuration of a {@link TransformerEncoder}. */

@@ -5,11 +5,9 @@ import {
   PositionalEmbedding,
   Rng,
   TransformerBlock,
-  WeightsError,
   dropout,
   glorotUniform,
-  loadWeightsInto,
-  readManifest,
+  loadSavedModel,
   saveWeights,
   scoreAgainst,
   topK,
@@ -264,19 +262,7 @@ export class CASM implements RecModel<BehaviourBatch> {
 
   /** Loads a model written by {@link CASM.save} onto the active backend. */
   static async load(dir: string): Promise<CASM> {
-    const manifest = await readManifest(dir);
-    const meta = manifest.meta as Partial<SavedCASM> | null;
-    if (!meta || meta.model !== 'CASM' || typeof meta.config !== 'object' || meta.config === null) {
-      throw new WeightsError(`${dir}: not a saved CASM model (manifest meta.model is ${JSON.stringify(meta?.model)})`, dir);
-    }
-    const model = new CASM(meta.config);
-    try {
-      await loadWeightsInto(dir, model.variables());
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return loadSavedModel(dir, 'CASM', (c: CASMConfig) => new CASM(c));
   }
 
   /** Dropout on in training. */

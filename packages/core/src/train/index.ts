@@ -11,6 +11,7 @@ export {
   WeightsError,
   assignWeights,
   loadWeights,
+  loadSavedModel,
   loadWeightsInto,
   readManifest,
   saveWeights,

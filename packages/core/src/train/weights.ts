@@ -283,3 +283,32 @@ export async function loadWeightsInto<M = unknown>(dir: string, variables: tf.Va
   }
   return w.meta;
 }
+
+/**
+ * Rebuilds a model saved with `meta: { model, config }`: checks the name, constructs the model with `make`
+ * on the active backend and loads its weights into `variables()`; the half-built model is disposed when
+ * the weights do not fit. Every model's static `load(dir)` is this call.
+ *
+ * @param dir - the weights directory.
+ * @param model - the model name the manifest must carry.
+ * @param make - builds the model from its saved configuration.
+ */
+export async function loadSavedModel<C, T extends { variables(): tf.Variable[]; dispose(): void }>(
+  dir: string,
+  model: string,
+  make: (config: C) => T,
+): Promise<T> {
+  const manifest = await readManifest(dir);
+  const meta = manifest.meta as { model?: unknown; config?: unknown } | null;
+  if (!meta || meta.model !== model || typeof meta.config !== 'object' || meta.config === null) {
+    throw new WeightsError(`${dir}: not a saved ${model} (manifest meta.model is ${JSON.stringify(meta?.model)}, expected "${model}" with a config)`, dir);
+  }
+  const built = make(meta.config as C);
+  try {
+    await loadWeightsInto(dir, built.variables());
+  } catch (e) {
+    built.dispose();
+    throw e;
+  }
+  return built;
+}
