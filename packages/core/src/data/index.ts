@@ -70,6 +70,15 @@ export {
   type CrossDomainValidationSplit,
 } from './groups.js';
 export {
+  FRESH_PREFIX,
+  rowsWithoutUser,
+  crossDomainRowLabels,
+  crossDomainItemPools,
+  crossDomainEvalCases,
+  drawCrossDomainNegatives,
+  type CrossDomainLabelOptions,
+} from './crossDomain.js';
+export {
   SortedItemSet,
   UniformSampler,
   PopularitySampler,

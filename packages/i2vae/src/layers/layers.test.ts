@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from '@recsuite/core';
+import { expectClose } from '@recsuite/core/test';
+import { maskedMean } from './domainEncoder.js';
+import { l2Normalize } from './gaussianEncoder.js';
+
+await initBackend('tensorflow');
+
+describe('layer helpers', () => {
+  it('maskedMean averages only unmasked positions; an all-padding row gives zeros', async () => {
+    const x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]);
+    const m = tf.tensor2d([[0, 1, 1], [0, 0, 0]]);
+    const y = maskedMean(x, m);
+    expectClose(await y.data(), [4, 5, 0, 0]);
+    tf.dispose([x, m, y]);
+  });
+
+  it('l2Normalize gives unit rows and a finite (zero) gradient at an all-zero row', async () => {
+    const x = tf.tensor2d([[3, 4], [0, 0]]);
+    const y = l2Normalize(x);
+    expectClose(await y.data(), [0.6, 0.8, 0, 0]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(l2Normalize(t as tf.Tensor2D), tf.tensor2d([[1, 2], [3, 4]]))))(x);
+    const gv = Array.from(await g.data());
+    expect(gv.every(Number.isFinite)).toBe(true);
+    expectClose(gv.slice(2), [0, 0]);
+    // d/dx of <x/|x|, w> at (3, 4) with w = (1, 2): (w − (x̂·w) x̂) / |x| = ((1, 2) − 2.2·(0.6, 0.8)) / 5
+    expectClose(gv.slice(0, 2), [(1 - 2.2 * 0.6) / 5, (2 - 2.2 * 0.8) / 5], 1e-5);
+    tf.dispose([x, y, g]);
+  });
+});
