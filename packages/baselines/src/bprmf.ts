@@ -91,11 +91,8 @@ export class BPRMF implements RecModel<CFBatch> {
       }
     }
     const rng = opts.rng ?? new Rng(opts.seed ?? 1);
-    const u0 = opts.init ? tf.clone(opts.init.users) : undefined;
-    const i0 = opts.init ? tf.clone(opts.init.items) : undefined;
-    this.userEmb = new Embedding(numUsers, config.dim, { grad: 'sparse', paddingIdx: null, rng, init: u0, name: 'bprmf_user' });
-    this.itemEmb = new Embedding(numItems + 1, config.dim, { grad: 'sparse', paddingIdx: 0, rng, init: i0, name: 'bprmf_item' });
-    tf.dispose([u0, i0].filter((t): t is tf.Tensor2D => t !== undefined));
+    this.userEmb = new Embedding(numUsers, config.dim, { grad: 'sparse', paddingIdx: null, rng, init: opts.init?.users, name: 'bprmf_user' });
+    this.itemEmb = new Embedding(numItems + 1, config.dim, { grad: 'sparse', paddingIdx: 0, rng, init: opts.init?.items, name: 'bprmf_item' });
   }
 
   /** The trainable variables: `[user table, item table]`. */

@@ -164,7 +164,8 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
         m.dispose();
       });
 
-      it('numTensors is unchanged across training steps and predictions', () => {
+      it('numTensors is unchanged across training steps and predictions, and by build + dispose', () => {
+        const start = tf.memory().numTensors;
         const m = make(s);
         const opt = new Adam({ lr: 1e-3 });
         const b = batchOf(s, s.train.slice(0, 8), 6);
@@ -177,6 +178,7 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
         expect(tf.memory().numTensors).toBe(before);
         opt.dispose();
         m.dispose();
+        expect(tf.memory().numTensors).toBe(start);
       });
 
       it('save/load gives identical predictions; a wrong model name or shape is refused', async () => {

@@ -125,12 +125,9 @@ export class LightGCN implements RecModel<CFBatch> {
         );
       }
     }
-    const u0 = opts.init ? tf.clone(opts.init.users) : undefined;
-    const i0 = opts.init ? tf.clone(opts.init.items) : undefined;
     // Dense gradients: every layer-0 row reaches the loss through the propagation.
-    this.userEmb = new Embedding(this.numUsers, config.dim, { grad: 'scatter', paddingIdx: null, rng, init: u0, name: 'lightgcn_user' });
-    this.itemEmb = new Embedding(this.numItems + 1, config.dim, { grad: 'scatter', paddingIdx: 0, rng, init: i0, name: 'lightgcn_item' });
-    tf.dispose([u0, i0].filter((t): t is tf.Tensor2D => t !== undefined));
+    this.userEmb = new Embedding(this.numUsers, config.dim, { grad: 'scatter', paddingIdx: null, rng, init: opts.init?.users, name: 'lightgcn_user' });
+    this.itemEmb = new Embedding(this.numItems + 1, config.dim, { grad: 'scatter', paddingIdx: 0, rng, init: opts.init?.items, name: 'lightgcn_item' });
     this.adj = edgeTensors(adjacency);
   }
 

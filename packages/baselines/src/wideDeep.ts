@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Embedding, MLP, type Activation } from '@recsuite/core';
+import { Embedding, MLP, variableFrom, type Activation } from '@recsuite/core';
 import { CtrBatchError } from './ctrFeatures.js';
 import { CtrModelBase, type CtrBaseConfig, type CtrBatch, type CtrForward, type CtrHooks, type ItemContext } from './ctrModel.js';
 
@@ -92,8 +92,10 @@ export class WideDeep extends CtrModelBase<WideDeepConfig> {
     const cross = rows;
     rows += buckets;
     this.off = { item, feat, profile, user, cross, buckets };
-    this.wide = new Embedding(rows, 1, { init: tf.zeros([rows, 1]), grad: config.embeddingGrad ?? 'sparse', name: 'wide' });
-    this.bias = tf.variable(tf.zeros([1]), true) as tf.Variable<tf.Rank.R1>;
+    const wide0 = tf.zeros([rows, 1]) as tf.Tensor2D;
+    this.wide = new Embedding(rows, 1, { init: wide0, grad: config.embeddingGrad ?? 'sparse', name: 'wide' });
+    wide0.dispose(); // the table holds its own copy
+    this.bias = variableFrom(() => tf.zeros([1]) as tf.Tensor1D);
     const d = this.itemDim;
     this.deep = new MLP(this.mlpInputDim(2 * d), config.deepHidden ?? [200, 80], {
       rng: this.initRng,

@@ -87,7 +87,7 @@ export class Dice {
     this.momentum = opts.momentum ?? 0.99;
     this.alpha = variableFrom(() => tf.zeros([dim]) as tf.Tensor1D);
     this.runningMean = variableFrom(() => tf.zeros([dim]) as tf.Tensor1D, false);
-    this.runningVar = tf.variable(tf.ones([dim]), false) as tf.Variable<tf.Rank.R1>;
+    this.runningVar = variableFrom(() => tf.ones([dim]) as tf.Tensor1D, false);
   }
 
   /** Batch statistics (training) or running statistics (evaluation). */

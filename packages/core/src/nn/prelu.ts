@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from '../tensor/init.js';
 
 /**
  * Parametric ReLU (He et al. 2015), the activation DIN compares Dice against (DIN, "Data Adaptive Activation Function"):
@@ -14,7 +15,7 @@ export class PReLU {
     readonly dim: number,
     alpha0 = 0.25,
   ) {
-    this.alpha = tf.variable(tf.fill([dim], alpha0), true) as tf.Variable<tf.Rank.R1>;
+    this.alpha = variableFrom(() => tf.fill([dim], alpha0) as tf.Tensor1D);
   }
 
   /** `max(0, x) + α ⊙ min(0, x)` over the last axis, any leading shape. */

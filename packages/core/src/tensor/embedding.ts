@@ -63,7 +63,7 @@ export interface EmbeddingOptions {
   grad?: EmbeddingGradMode;
   /** Row that stays zero and never trains (default 0; `null` for none). */
   paddingIdx?: number | null;
-  /** Initial values; default Glorot normal from `rng`. */
+  /** Initial values (copied: the caller keeps ownership); default Glorot normal from `rng`. */
   init?: tf.Tensor2D;
   /** Seeded generator for the default initialiser. */
   rng?: Rng;
@@ -91,7 +91,7 @@ export class Embedding {
     this.mode = opts.grad ?? 'sparse';
     this.paddingIdx = opts.paddingIdx === undefined ? 0 : opts.paddingIdx;
     const init = tf.tidy(() => {
-      let t = opts.init ?? (glorotNormal([rows, dim], opts.rng ?? requireRng()) as tf.Tensor2D);
+      let t = opts.init ? tf.clone(opts.init) : (glorotNormal([rows, dim], opts.rng ?? requireRng()) as tf.Tensor2D);
       if (this.paddingIdx !== null) {
         const mask = tf.reshape(tf.oneHot([this.paddingIdx], rows), [rows, 1]);
         t = tf.mul(t, tf.sub(1, mask));
