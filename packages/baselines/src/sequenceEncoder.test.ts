@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BERT4Rec } from './bert4rec.js';
 import { GRU4Rec } from './gru4rec.js';
 import { SASRec } from './sasrec.js';
-import { historyBatch, lastPosition, paddingMask } from './sequenceEncoder.js';
+import { TransformerEncoder, historyBatch, lastPosition, paddingMask } from './sequenceEncoder.js';
 
 /** The three sequential baselines, tiny, behind one contract. */
 interface SeqModel extends RecModel<SeqBatch> {
@@ -49,6 +49,35 @@ function trainBatch(rng: Rng, B = 4): SeqBatch {
   const train = Array.from({ length: B }, () => Int32Array.from({ length: 3 + rng.int(L) }, () => 1 + rng.int(N)));
   return trainSequenceBatches(train, { maxLen: L, batchSize: B, numItems: N, rng, numNegatives: 2 }).next().value as SeqBatch;
 }
+
+describeBackends('TransformerEncoder length groups', () => {
+  it('the blocks on length groups give the same states and gradients as on the whole batch (SASRec and BERT4Rec layouts)', () => {
+    for (const causal of [true, false]) {
+      const cfg = { vocab: N + 1, dim: 8, maxLen: L, blocks: 2, heads: 2, inner: 16, dropout: 0, norm: causal ? 'pre' : 'post', causal, activation: causal ? 'relu' : 'gelu', eps: 1e-8, scaleEmbedding: causal, inputNorm: !causal, finalNorm: causal } as const;
+      const grouped = new TransformerEncoder(cfg, new Rng(4));
+      const whole = new TransformerEncoder({ ...cfg, lengthGroups: 1 }, new Rng(4));
+      const batch = batchOf([[1], [2, 3, 4, 5, 6, 7, 8, 9], [3, 4], [], [5, 6, 7], [9, 9, 9, 9, 9, 9, 9, 9]], L);
+      expectClose(tf.tidy(() => grouped.encode(batch)), tf.tidy(() => whole.encode(batch)), 1e-5);
+      const w = tf.randomNormal([batch.batchSize, L, 8], 0, 1, 'float32', 2);
+      const gradsOf = (enc: TransformerEncoder): tf.Tensor[] =>
+        tf.tidy(() => {
+          const vars = enc.variables();
+          const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(enc.encode(batch, { training: true }), w)) as tf.Scalar, vars);
+          value.dispose();
+          // the item table's sparse gradient bypasses the tape (core's optimizers apply it); every other variable is compared
+          expect(vars.filter((v) => !grads[v.name])).toEqual([enc.items.table]);
+          return vars.filter((v) => grads[v.name]).map((v) => grads[v.name]);
+        });
+      const gg = gradsOf(grouped);
+      const gw = gradsOf(whole);
+      expect(gg.length).toBe(gw.length);
+      gg.forEach((g, i) => expectClose(g, gw[i], 1e-4));
+      tf.dispose([w, gg, gw]);
+      grouped.dispose();
+      whole.dispose();
+    }
+  });
+});
 
 describe('sequence helpers', () => {
   it('paddingMask, lastPosition and historyBatch', () => {

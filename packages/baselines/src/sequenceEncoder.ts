@@ -4,7 +4,9 @@ import {
   LayerNorm,
   PositionalEmbedding,
   TransformerBlock,
+  applyByLengthGroups,
   dropout,
+  planLengthGroups,
   saveWeights,
   topK,
   type FeedForwardActivation,
@@ -185,6 +187,12 @@ export interface TransformerEncoderConfig {
   inputNorm: boolean;
   /** LayerNorm on the output of the last block (SASRec). */
   finalNorm: boolean;
+  /**
+   * Most length groups the blocks run in (core's `planLengthGroups`): rows of similar length together,
+   * each group cut to its longest row; the same outputs for less work and memory. 1 turns it off.
+   * Default 8.
+   */
+  lengthGroups?: number;
 }
 
 /**
@@ -192,6 +200,8 @@ export interface TransformerEncoderConfig {
  * `blocks` × {@link TransformerBlock}, (final LayerNorm). Padding positions are zeroed after the input
  * layer and after every block and never attended to, so padding never changes a real position's output;
  * positions count from the most recent item, so the same history gives the same states at any `L`.
+ * That is also why the blocks can run on length groups (rows of similar length, each group cut to its
+ * longest row; `lengthGroups`): on short-history data most of the work and activation memory was padding.
  */
 export class TransformerEncoder implements SequenceEncoder {
   /** Item table `[vocab, d]` (row 0 = padding), sparse-gradient mode. */
@@ -246,7 +256,12 @@ export class TransformerEncoder implements SequenceEncoder {
       if (this.inputLn) h = this.inputLn.apply(h);
       h = dropout(h, this.cfg.dropout, opts);
       let x = tf.mul(h, tf.expandDims(mask, -1)) as tf.Tensor3D;
-      for (const block of this.blocks) x = block.apply(x, { mask, training: opts.training, rng: opts.rng });
+      const blocks = (xs: tf.Tensor3D, m: tf.Tensor2D): tf.Tensor3D => {
+        for (const block of this.blocks) xs = block.apply(xs, { mask: m, training: opts.training, rng: opts.rng });
+        return xs;
+      };
+      const groups = this.blocks.length > 0 ? planLengthGroups(ids, batchSize, length, { maxGroups: this.cfg.lengthGroups ?? 8 }) : null;
+      x = groups ? applyByLengthGroups(x, ids, groups, (xg, idsG, n, Lg) => blocks(xg, paddingMask(idsG, n, Lg))) : blocks(x, mask);
       return (this.finalLn ? this.finalLn.apply(x) : x) as tf.Tensor3D;
     });
   }

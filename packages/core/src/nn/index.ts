@@ -19,3 +19,5 @@ export { TransformerBlock } from './transformerBlock.js';
 export type { BlockCallOptions, NormPlacement, TransformerBlockOptions } from './transformerBlock.js';
 export { PositionalEmbedding } from './positional.js';
 export type { PositionOrder, PositionalEmbeddingOptions } from './positional.js';
+export { applyByLengthGroups, planLengthGroups } from './lengthGroups.js';
+export type { LengthGroup, LengthGroupOptions } from './lengthGroups.js';
