@@ -28,8 +28,9 @@ export interface LengthGroupOptions {
 /**
  * Splits the rows of a left-padded `[B, L]` id batch (0 = padding) into at most `maxGroups` groups of
  * consecutive rows in length order, minimising `Σ rows·length + overhead` per group (exact dynamic
- * programme over the sorted lengths). Returns `null` when one uncut group is best (nothing to save).
- * A row's length counts from its first non-padding id to the end.
+ * programme over the distinct lengths, so its cost does not grow with the batch size). Returns `null`
+ * when one uncut group is best (nothing to save). A row's length counts from its first non-padding id
+ * to the end.
  */
 export function planLengthGroups(ids: ArrayLike<number>, batchSize: number, length: number, opts: LengthGroupOptions = {}): LengthGroup[] | null {
   const G = opts.maxGroups ?? 8;
@@ -47,29 +48,39 @@ export function planLengthGroups(ids: ArrayLike<number>, batchSize: number, leng
   const order = Int32Array.from({ length: B }, (_, b) => b).sort((a, b) => lens[a] - lens[b] || a - b);
   const sorted = Int32Array.from(order, (b) => lens[b]);
   if (G === 1 || sorted[0] === length) return null;
-  // cost[g][i]: best cost of the first i sorted rows in g groups; a group (j, i] costs (i − j)·sorted[i−1] + over.
+  // An optimal split never separates rows of equal length, so the programme runs over the K ≤ L distinct
+  // lengths: ends[k] = rows with length ≤ value[k]; a group (j, k] costs (ends[k] − ends[j])·value[k] + over.
+  const value: number[] = [0];
+  const ends: number[] = [0];
+  for (let i = 0; i < B; i++) {
+    if (sorted[i] !== value[value.length - 1]) {
+      value.push(sorted[i]);
+      ends.push(i + 1);
+    } else ends[ends.length - 1] = i + 1;
+  }
+  const K = value.length - 1;
   const INF = Number.POSITIVE_INFINITY;
-  const cost = Array.from({ length: G + 1 }, () => new Float64Array(B + 1).fill(INF));
-  const cut = Array.from({ length: G + 1 }, () => new Int32Array(B + 1));
+  const cost = Array.from({ length: G + 1 }, () => new Float64Array(K + 1).fill(INF));
+  const cut = Array.from({ length: G + 1 }, () => new Int32Array(K + 1));
   cost[0][0] = 0;
   for (let g = 1; g <= G; g++) {
-    for (let i = 1; i <= B; i++) {
-      for (let j = g - 1; j < i; j++) {
-        const c = cost[g - 1][j] + (i - j) * sorted[i - 1] + over;
-        if (c < cost[g][i]) {
-          cost[g][i] = c;
-          cut[g][i] = j;
+    for (let k = 1; k <= K; k++) {
+      for (let j = g - 1; j < k; j++) {
+        const c = cost[g - 1][j] + (ends[k] - ends[j]) * value[k] + over;
+        if (c < cost[g][k]) {
+          cost[g][k] = c;
+          cut[g][k] = j;
         }
       }
     }
   }
   let best = 1;
-  for (let g = 2; g <= G; g++) if (cost[g][B] < cost[best][B]) best = g;
-  if (best === 1 && sorted[B - 1] === length) return null;
+  for (let g = 2; g <= Math.min(G, K); g++) if (cost[g][K] < cost[best][K]) best = g;
+  if (best === 1 && value[K] === length) return null;
   const groups: LengthGroup[] = [];
-  for (let g = best, i = B; g >= 1; i = cut[g][i], g--) {
-    const j = cut[g][i];
-    groups.unshift({ rows: order.slice(j, i), length: sorted[i - 1] });
+  for (let g = best, k = K; g >= 1; k = cut[g][k], g--) {
+    const j = cut[g][k];
+    groups.unshift({ rows: order.slice(ends[j], ends[k]), length: value[k] });
   }
   return groups;
 }
