@@ -67,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     resume: args.resume,
     runId: args.runId,
     maxCells: args.maxCells,
+    onlySeeds: args.onlySeeds,
     tty: args.plain ? false : undefined,
     command: `pnpm bench ${argv.join(' ')}`.trim(),
   };
@@ -88,6 +89,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const rel0 = path.relative(process.env.INIT_CWD ?? process.cwd(), out.runDir) || '.';
     const rel = rel0.startsWith('..') ? out.runDir : rel0;
     process.stdout.write(`report: ${path.join(rel, 'report.md')} · ${path.join(rel, 'report.html')}\n`);
+    if (!out.complete && args.onlySeeds && out.ownComplete) {
+      process.stderr.write(`seeds ${args.onlySeeds.join(', ')} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other seeds: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
+      return 0;
+    }
     if (!out.complete) {
       process.stderr.write(`stopped after ${out.cellsDone}/${out.cellsTotal} cells; continue with: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
       return out.interrupted ? 130 : 1;

@@ -10,6 +10,7 @@ describe('parseArgs', () => {
     const a = parseArgs(['baselines-beauty', '--data-dir', '/d', '--dataset=/x.txt', '--backend', 'wasm', '--seeds', '3', '--epochs=7', '--out', 'o', '--resume', '--run-id', 'r1', '--set', 'lr=0.01', '--set', 'models=A,B']);
     expect(a).toMatchObject({ command: 'baselines-beauty', dataDir: '/d', dataset: '/x.txt', backend: 'wasm', seeds: 3, epochs: 7, out: 'o', resume: true, runId: 'r1' });
     expect(a.set).toEqual([['lr', '0.01'], ['models', 'A,B']]);
+    expect(parseArgs(['--only-seeds', '2,1,2']).onlySeeds).toEqual([2, 1]);
   });
 
   it.each([
@@ -18,6 +19,7 @@ describe('parseArgs', () => {
     [['--seeds', '0'], /--seeds expects a positive integer, got "0"/],
     [['--seeds'], /--seeds expects a value/],
     [['--set', 'lr'], /--set expects key=value/],
+    [['--only-seeds', '1,x'], /--only-seeds expects comma-separated seed numbers/],
     [['a', 'b'], /at most one experiment name/],
   ])('rejects %j', (argv, re) => {
     expect(() => parseArgs(argv)).toThrow(re);

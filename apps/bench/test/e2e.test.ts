@@ -96,6 +96,23 @@ describe('default experiment, tiny, end to end', () => {
     expect(qualityRows(full.summary)).toEqual(qualityRows(resumed.summary));
   });
 
+  it('a run split by --only-seeds over one directory reports every cell, as one uninterrupted run does', async () => {
+    const out = tmpDir();
+    const layers = tinyLayers(['Pop', 'SASRec'], 2, 2);
+    const full = await run({ layers, outDir: out, runId: 'full' });
+    await expect(run({ layers, outDir: out, runId: 'split', onlySeeds: [2] })).rejects.toThrow(/--only-seeds: the run has no seed 2/);
+    const first = await run({ layers, outDir: out, runId: 'split', onlySeeds: [1] });
+    expect(first.ownComplete).toBe(true);
+    expect(first.complete).toBe(false);
+    expect(first.records.map((r) => r.seed)).toEqual([1, 1]);
+    const second = await run({ layers, outDir: out, runId: 'split', resume: true, onlySeeds: [0] });
+    expect(second.complete).toBe(true);
+    expect(second.cellsDone).toBe(4);
+    expect(qualityRows(second.summary)).toEqual(qualityRows(full.summary));
+    const b = readJson<Summary>(path.join(out, 'default', 'split', 'summary.json'));
+    expect(qualityRows(b)).toEqual(qualityRows(full.summary));
+  });
+
   it('runs the same protocol on a sequence file given with --dataset', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'mine.txt');

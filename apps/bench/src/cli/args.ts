@@ -16,6 +16,8 @@ export interface CliArgs {
   dataset?: string;
   backend?: BackendName;
   seeds?: number;
+  /** `--only-seeds LIST`: run only these seeds' cells (another process may run the others in the same run). */
+  onlySeeds?: number[];
   epochs?: number;
   out?: string;
   resume: boolean;
@@ -31,7 +33,7 @@ export interface CliArgs {
 }
 
 /** Flags taking a value, and the boolean ones. */
-const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells'] as const;
+const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells'] as const;
 const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain'] as const;
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -89,6 +91,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--seeds':
         out.seeds = positiveInt(a, value);
         break;
+      case '--only-seeds': {
+        const list = value.split(',').map((x) => x.trim());
+        if (list.length === 0 || list.some((x) => !/^[0-9]+$/.test(x))) throw new UsageError(`--only-seeds expects comma-separated seed numbers (0-based), got "${value}"`);
+        out.onlySeeds = [...new Set(list.map(Number))];
+        break;
+      }
       case '--epochs':
         out.epochs = positiveInt(a, value);
         break;

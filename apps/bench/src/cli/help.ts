@@ -19,6 +19,9 @@ Options:
   --dataset PATH        run the experiment on another file of the same format
   --backend NAME        tensorflow | wasm | cpu (default: tensorflow, then wasm, then cpu)
   --seeds N             number of seeds (0..N-1)
+  --only-seeds LIST     run only these seeds' cells (e.g. 1,2); another process may run the other
+                        seeds in the same run (--resume --run-id ID); the report includes every
+                        finished cell in the run directory
   --epochs N            maximum training epochs (validation-based model selection)
   --out DIR             output root (default: <repo>/bench-out)
   --resume              continue the latest (or --run-id) run, skipping finished cells

@@ -35,6 +35,12 @@ export interface RunOptions {
   resume?: boolean;
   /** `--run-id` (default: a new time-based id, or the latest run when resuming). */
   runId?: string;
+  /**
+   * Run only the cells of these seeds (`--only-seeds`); the run's other cells are left to another process
+   * (or a later `--resume`). Several processes may share one run directory this way: each appends its own
+   * records, and the reports are written from every finished record in `results.jsonl`.
+   */
+  onlySeeds?: readonly number[];
   /** Stop after running this many new cells, as if interrupted (tests). */
   maxCells?: number;
   /** Aborted on Ctrl-C. */
@@ -65,6 +71,8 @@ export interface RunOutcome {
   summary: Summary;
   /** Every cell finished. */
   complete: boolean;
+  /** Every cell this process was asked to run finished (= `complete` without `onlySeeds`). */
+  ownComplete: boolean;
   /** Stopped by Ctrl-C (or `maxCells`). */
   interrupted: boolean;
   cellsDone: number;
@@ -114,6 +122,13 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   const { experiment: exp, config, cells } = plan;
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const signal = opts.signal ?? new AbortController().signal;
+  const only = opts.onlySeeds ? new Set(opts.onlySeeds) : null;
+  if (only) {
+    const seeds = new Set(cells.map((c) => c.seed));
+    const missing = [...only].filter((s) => !seeds.has(s));
+    if (missing.length) throw new UsageError(`--only-seeds: the run has no seed ${missing.join(', ')} (its seeds: ${[...seeds].join(', ')}); raise --seeds`);
+  }
+  const mine = (c: CellSpec): boolean => !only || only.has(c.seed);
 
   let runId = opts.runId !== undefined ? checkRunId(opts.runId) : undefined;
   if (opts.resume && runId === undefined) {
@@ -167,12 +182,12 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   let ranNew = 0;
   let data: unknown;
   try {
-    if (done.size < cells.length) {
+    if (cells.some((c) => mine(c) && !done.has(cellKey(c)))) {
       const prepareCtx = { config, runDir, backend, log: say };
       data = await exp.prepare(prepareCtx);
     }
     for (const cell of cells) {
-      if (done.has(cellKey(cell))) continue;
+      if (done.has(cellKey(cell)) || !mine(cell)) continue;
       if (signal.aborted || (opts.maxCells !== undefined && ranNew >= opts.maxCells)) {
         interrupted = true;
         break;
@@ -208,6 +223,9 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
     if (tf.getBackend() !== backend) await initBackend(backend, { log: false });
   }
 
+  // Another process may have finished cells of the same run meanwhile (--only-seeds): report them too.
+  for (const r of readResults(resultsFile)) if (wanted.has(cellKey(r)) && !done.has(cellKey(r))) done.set(cellKey(r), r);
+  const ownComplete = cells.every((c) => !mine(c) || done.has(cellKey(c)));
   const records = cells.map((c) => done.get(cellKey(c))).filter((r): r is CellRecord => r !== undefined);
   const summary = summarize({ experiment: exp.name, dataset, protocol: protocol.summary, backend }, records);
   if (records.length > 0 || !failure) {
@@ -235,5 +253,5 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   }
   if (failure) throw failure;
   if (signal.aborted) interrupted = true;
-  return { runDir, runId, summary, complete: records.length === cells.length, interrupted, cellsDone: records.length, cellsTotal: cells.length, records };
+  return { runDir, runId, summary, complete: records.length === cells.length, ownComplete, interrupted, cellsDone: records.length, cellsTotal: cells.length, records };
 }
