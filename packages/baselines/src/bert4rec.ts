@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, LayerNorm, Rng, loadSavedModel, gelu, matMulFast, type RecModel, type SeqBatch } from '@recsuite/core';
+import { Dense, LayerNorm, Rng, loadSavedModel, gelu, matMulFast, type SeqBatch } from '@recsuite/core';
 import { sampledSoftmaxLoss, softmaxLoss, targetRows } from './nextItemLoss.js';
 import {
   TransformerEncoder,
@@ -10,10 +10,10 @@ import {
   configError,
   historyBatch,
   lastPosition,
-  saveModel,
   topItems,
   withDefaults,
 } from './sequenceEncoder.js';
+import { SequentialModel } from './sequentialModel.js';
 
 // BERT4Rec: Sun et al., "BERT4Rec: Sequential Recommendation with Bidirectional Encoder Representations from Transformer", CIKM 2019.
 
@@ -106,12 +106,11 @@ export interface ClozeBatch {
  *
  * Training batches: core's `trainSequenceBatches` (no negatives needed); the whole training sequence
  * (`seqs` followed by the last target) is masked by the model itself, from its seeded {@link BERT4Rec.rng}.
+ * `setTraining` switches dropout only: masking always happens in `loss`.
  */
-export class BERT4Rec implements RecModel<SeqBatch> {
+export class BERT4Rec extends SequentialModel<SeqBatch, BERT4RecConfig> {
   /** `'BERT4Rec'`. */
   readonly name = 'BERT4Rec';
-  /** The full configuration. */
-  readonly config: BERT4RecConfig;
   /** The bidirectional encoder (`encode`, `userVector` of the last position), usable as a backbone. */
   readonly encoder: TransformerEncoder;
   /** Output head: projection `d → d` (then GELU and LayerNorm). */
@@ -122,11 +121,10 @@ export class BERT4Rec implements RecModel<SeqBatch> {
   readonly outBias: tf.Variable<tf.Rank.R1>;
   /** The dropout and masking stream. */
   readonly rng: Rng;
-  private training = false;
 
   /** @param config partial config; see {@link BERT4REC_DEFAULTS} */
   constructor(config: Partial<BERT4RecConfig> & { numItems: number }) {
-    this.config = bert4recConfig(config);
+    super(bert4recConfig(config));
     const c = this.config;
     const init = new Rng(c.seed);
     this.encoder = new TransformerEncoder(
@@ -159,12 +157,8 @@ export class BERT4Rec implements RecModel<SeqBatch> {
     return this.config.numItems + 1;
   }
 
-  /** Encoder, head, head LayerNorm, output bias. */
-  variables(): tf.Variable[] {
-    return Object.values(this.namedVariables());
-  }
-
-  private namedVariables(): Record<string, tf.Variable> {
+  /** Variables by name: the encoder's, `head.*`, `headLn.*`, `outBias`. */
+  namedVariables(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = { ...this.encoder.namedVariables() };
     this.head.variables().forEach((v, k) => (out[`head.${k}`] = v));
     this.headLn.variables().forEach((v, k) => (out[`headLn.${k}`] = v));
@@ -212,9 +206,8 @@ export class BERT4Rec implements RecModel<SeqBatch> {
    * probability `maskProb` (at least one per row), or, with probability `lastMaskProb`, only the last.
    */
   cloze(batch: SeqBatch): ClozeBatch {
-    const { batchSize: B, maxLen: L, seqs, targets } = batch;
-    if (!targets) throw new RangeError('BERT4Rec.loss: batch.targets is required for training');
-    if (targets.length !== B * L) throw new RangeError(`BERT4Rec.loss: batch.targets has ${targets.length} ids, expected ${B * L}`);
+    const targets = this.trainingTargets(batch);
+    const { batchSize: B, maxLen: L, seqs } = batch;
     const { maskProb, lastMaskProb } = this.config;
     const inputs = new Int32Array(B * L);
     const index: number[] = [];
@@ -305,19 +298,9 @@ export class BERT4Rec implements RecModel<SeqBatch> {
     return topItems(this.scoreAll(batch), history, k, opts.includeSeen ?? false);
   }
 
-  /** Writes weights and config into `dir` (atomically). */
-  async save(dir: string): Promise<void> {
-    await saveModel(dir, this.name, this.config, this.namedVariables());
-  }
-
   /** Loads a model written by {@link BERT4Rec.save} onto the active backend. */
   static async load(dir: string): Promise<BERT4Rec> {
     return loadSavedModel(dir, 'BERT4Rec', (c: BERT4RecConfig) => new BERT4Rec(c));
-  }
-
-  /** Dropout on in training (masking always happens in `loss`). */
-  setTraining(training: boolean): void {
-    this.training = training;
   }
 
   /** Frees every tensor. */

@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, Embedding, GRUCell, Rng, loadSavedModel, dropout, gruScan, scoreAgainst, type ForwardOptions, type RecModel, type SeqBatch } from '@recsuite/core';
+import { Dense, Embedding, GRUCell, Rng, loadSavedModel, dropout, gruScan, type ForwardOptions, type SeqBatch } from '@recsuite/core';
 import { bprMaxLoss, negativesAt, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
-import {
-  checkBatch,
-  checkEnumKey,
-  checkIntKey,
-  checkRangeKey,
-  dotCandidates,
-  historyBatch,
-  lastPosition,
-  paddingMask,
-  saveModel,
-  topItems,
-  type SequenceEncoder,
-  withDefaults,
-} from './sequenceEncoder.js';
+import { checkEnumKey, checkIntKey, checkRangeKey, lastPosition, paddingMask, type SequenceEncoder, withDefaults } from './sequenceEncoder.js';
+import { EncoderModel } from './sequentialModel.js';
 
 // GRU4Rec: Hidasi et al., "Session-based Recommendations with Recurrent Neural Networks", ICLR 2016.
 
@@ -145,50 +133,27 @@ export class GRUEncoder implements SequenceEncoder {
  * every position of the left-padded training sequences (core's `trainSequenceBatches`) with full-softmax
  * cross-entropy, or BPR-max / sampled softmax over the batch's negatives (`numNegatives` of the batcher).
  */
-export class GRU4Rec implements RecModel<SeqBatch> {
+export class GRU4Rec extends EncoderModel<GRU4RecConfig, GRUEncoder> {
   /** `'GRU4Rec'`. */
   readonly name = 'GRU4Rec';
-  /** The full configuration. */
-  readonly config: GRU4RecConfig;
   /** The GRU encoder, usable as a backbone. */
   readonly encoder: GRUEncoder;
   /** The dropout stream. */
   readonly rng: Rng;
-  private training = false;
 
   /** @param config partial config; see {@link GRU4REC_DEFAULTS} */
   constructor(config: Partial<GRU4RecConfig> & { numItems: number }) {
-    this.config = gru4recConfig(config);
+    super(gru4recConfig(config));
     const c = this.config;
     const init = new Rng(c.seed);
     this.encoder = new GRUEncoder(c.numItems + 1, c.dim, c.hidden, c.dropout, init);
     this.rng = init.fork();
   }
 
-  /** Item table, GRU cell, projection. */
-  variables(): tf.Variable[] {
-    return this.encoder.variables();
-  }
-
-  /** States `[B, L, d]` (inference mode unless `training`). */
-  encode(batch: SeqBatch, training = false): tf.Tensor3D {
-    checkBatch(this.name, batch, this.config.maxLen, this.config.numItems + 1);
-    return this.encoder.encode(batch, { training, rng: this.rng });
-  }
-
-  /** The user's query vector `[B, d]` in inference mode. */
-  userVector(batch: SeqBatch): tf.Tensor2D {
-    checkBatch(this.name, batch, this.config.maxLen, this.config.numItems + 1);
-    return this.encoder.userVector(batch);
-  }
-
   /** The configured loss over every position with a target. */
   loss(batch: SeqBatch): tf.Scalar {
-    const { targets, negatives } = batch;
-    if (!targets) throw new RangeError('GRU4Rec.loss: batch.targets is required for training');
-    if (targets.length !== batch.batchSize * batch.maxLen) {
-      throw new RangeError(`GRU4Rec.loss: batch.targets has ${targets.length} ids, expected ${batch.batchSize * batch.maxLen}`);
-    }
+    const targets = this.trainingTargets(batch);
+    const negatives = batch.negatives;
     const loss = this.config.loss;
     if (loss !== 'ce' && !negatives) {
       throw new RangeError(`GRU4Rec.loss: loss '${loss}' needs batch.negatives (trainSequenceBatches with numNegatives >= 1)`);
@@ -203,39 +168,8 @@ export class GRU4Rec implements RecModel<SeqBatch> {
     });
   }
 
-  /** Scores `[B, C]` of candidate ids `[B, C]`. */
-  score(batch: SeqBatch, candidates: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => dotCandidates(this.userVector(batch), this.encoder.items.table, candidates));
-  }
-
-  /** Scores `[B, numItems + 1]` of every item (column 0 is padding). */
-  scoreAll(batch: SeqBatch): tf.Tensor2D {
-    return tf.tidy(() => scoreAgainst(this.userVector(batch), this.encoder.items.table));
-  }
-
-  /** Top-`k` items after `history`, never padding, never a seen item unless `includeSeen`. */
-  async recommend(history: ArrayLike<number>, k: number, opts: { includeSeen?: boolean } = {}): Promise<number[]> {
-    const batch = historyBatch(this.name, history, Math.min(this.config.maxLen, Math.max(1, history.length)), this.config.numItems);
-    return topItems(this.scoreAll(batch), history, k, opts.includeSeen ?? false);
-  }
-
-  /** Writes weights and config into `dir` (atomically). */
-  async save(dir: string): Promise<void> {
-    await saveModel(dir, this.name, this.config, this.encoder.namedVariables());
-  }
-
   /** Loads a model written by {@link GRU4Rec.save} onto the active backend. */
   static async load(dir: string): Promise<GRU4Rec> {
     return loadSavedModel(dir, 'GRU4Rec', (c: GRU4RecConfig) => new GRU4Rec(c));
-  }
-
-  /** Dropout on in training. */
-  setTraining(training: boolean): void {
-    this.training = training;
-  }
-
-  /** Frees every tensor. */
-  dispose(): void {
-    this.encoder.dispose();
   }
 }

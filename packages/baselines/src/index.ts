@@ -42,6 +42,7 @@ export { BERT4Rec, BERT4REC_DEFAULTS, bert4recConfig } from './bert4rec.js';
 export type { BERT4RecConfig, BERT4RecLoss, ClozeBatch } from './bert4rec.js';
 export { GRU4Rec, GRU4REC_DEFAULTS, GRUEncoder, gru4recConfig } from './gru4rec.js';
 export type { GRU4RecConfig, GRU4RecLoss } from './gru4rec.js';
+export { EncoderModel, ItemDotModel, SequentialModel } from './sequentialModel.js';
 export { TransformerEncoder, lastPosition, paddingMask } from './sequenceEncoder.js';
 export type { SequenceEncoder, TransformerEncoderConfig } from './sequenceEncoder.js';
 export { bceLoss, bprMaxLoss, logSumExpRows, negativesAt, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';

@@ -1,19 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, loadSavedModel, scoreAgainst, type RecModel, type SeqBatch } from '@recsuite/core';
+import { Rng, loadSavedModel, type SeqBatch } from '@recsuite/core';
 import { bceLoss, negativesAt, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
-import {
-  TransformerEncoder,
-  checkBatch,
-  checkEnumKey,
-  checkIntKey,
-  checkRangeKey,
-  configError,
-  dotCandidates,
-  historyBatch,
-  saveModel,
-  topItems,
-  withDefaults,
-} from './sequenceEncoder.js';
+import { TransformerEncoder, checkEnumKey, checkIntKey, checkRangeKey, configError, withDefaults } from './sequenceEncoder.js';
+import { EncoderModel } from './sequentialModel.js';
 
 // SASRec: Kang & McAuley, "Self-Attentive Sequential Recommendation", ICDM 2018.
 
@@ -80,20 +69,17 @@ export function sasrecConfig(cfg: Partial<SASRecConfig> & { numItems: number }):
  * Training batches come from core's `trainSequenceBatches` (targets at every position; for `bce`, one or
  * more negatives per position). The encoder is reusable as a backbone: {@link SASRec.encoder}.
  */
-export class SASRec implements RecModel<SeqBatch> {
+export class SASRec extends EncoderModel<SASRecConfig, TransformerEncoder> {
   /** `'SASRec'`. */
   readonly name = 'SASRec';
-  /** The full configuration. */
-  readonly config: SASRecConfig;
-  /** The sequence encoder (`encode`, `userVector`), usable as a backbone. */
+  /** The causal self-attention encoder (`encode`, `userVector`), usable as a backbone. */
   readonly encoder: TransformerEncoder;
   /** The dropout stream (checkpoint it with the trainer's `rngs` option to resume exactly). */
   readonly rng: Rng;
-  private training = false;
 
   /** @param config partial config; see {@link SASREC_DEFAULTS} */
   constructor(config: Partial<SASRecConfig> & { numItems: number }) {
-    this.config = sasrecConfig(config);
+    super(sasrecConfig(config));
     const c = this.config;
     const init = new Rng(c.seed);
     this.encoder = new TransformerEncoder(
@@ -118,30 +104,10 @@ export class SASRec implements RecModel<SeqBatch> {
     this.rng = init.fork();
   }
 
-  /** Every trainable variable: item table, positions, blocks, final LayerNorm. */
-  variables(): tf.Variable[] {
-    return this.encoder.variables();
-  }
-
-  /** States `[B, L, d]` (inference mode unless `training` is set). */
-  encode(batch: SeqBatch, training = false): tf.Tensor3D {
-    checkBatch(this.name, batch, this.config.maxLen, this.config.numItems + 1);
-    return this.encoder.encode(batch, { training, rng: this.rng });
-  }
-
-  /** The user's query vector `[B, d]` (state at the last position), in inference mode. */
-  userVector(batch: SeqBatch): tf.Tensor2D {
-    checkBatch(this.name, batch, this.config.maxLen, this.config.numItems + 1);
-    return this.encoder.userVector(batch);
-  }
-
   /** BCE with the batch's negatives (eq. 5) or full-softmax CE, over every position with a target. */
   loss(batch: SeqBatch): tf.Scalar {
-    const { targets, negatives } = batch;
-    if (!targets) throw new RangeError('SASRec.loss: batch.targets is required for training');
-    if (targets.length !== batch.batchSize * batch.maxLen) {
-      throw new RangeError(`SASRec.loss: batch.targets has ${targets.length} ids, expected ${batch.batchSize * batch.maxLen}`);
-    }
+    const targets = this.trainingTargets(batch);
+    const negatives = batch.negatives;
     const pos = targetPositions(targets);
     if (this.config.loss === 'bce' && !negatives) {
       throw new RangeError("SASRec.loss: loss 'bce' needs batch.negatives (trainSequenceBatches with numNegatives >= 1)");
@@ -156,39 +122,8 @@ export class SASRec implements RecModel<SeqBatch> {
     });
   }
 
-  /** Scores `[B, C]` of candidate ids `[B, C]`. */
-  score(batch: SeqBatch, candidates: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => dotCandidates(this.userVector(batch), this.encoder.items.table, candidates));
-  }
-
-  /** Scores `[B, numItems + 1]` of every item (column 0 is padding). */
-  scoreAll(batch: SeqBatch): tf.Tensor2D {
-    return tf.tidy(() => scoreAgainst(this.userVector(batch), this.encoder.items.table));
-  }
-
-  /** Top-`k` items after `history` (most recent last), never padding, never a seen item unless `includeSeen`. */
-  async recommend(history: ArrayLike<number>, k: number, opts: { includeSeen?: boolean } = {}): Promise<number[]> {
-    const batch = historyBatch(this.name, history, Math.min(this.config.maxLen, Math.max(1, history.length)), this.config.numItems);
-    return topItems(this.scoreAll(batch), history, k, opts.includeSeen ?? false);
-  }
-
-  /** Writes weights and config into `dir` (atomically). */
-  async save(dir: string): Promise<void> {
-    await saveModel(dir, this.name, this.config, this.encoder.namedVariables());
-  }
-
   /** Loads a model written by {@link SASRec.save} onto the active backend. */
   static async load(dir: string): Promise<SASRec> {
     return loadSavedModel(dir, 'SASRec', (c: SASRecConfig) => new SASRec(c));
-  }
-
-  /** Dropout on in training. */
-  setTraining(training: boolean): void {
-    this.training = training;
-  }
-
-  /** Frees every tensor. */
-  dispose(): void {
-    this.encoder.dispose();
   }
 }

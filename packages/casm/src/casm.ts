@@ -8,12 +8,10 @@ import {
   dropout,
   glorotUniform,
   loadSavedModel,
-  saveWeights,
   scoreAgainst,
   topK,
-  type RecModel,
 } from '@recsuite/core';
-import { targetPositions, targetRows } from '@recsuite/baselines';
+import { SequentialModel, targetPositions, targetRows } from '@recsuite/baselines';
 import { checkBehaviours, type BehaviourBatch } from './batch.js';
 import { alphaByCode, casmConfig, casmName, type CASMConfig, type CASMConfigInput } from './config.js';
 import { CASMBlock } from './layers/casmBlock.js';
@@ -22,12 +20,6 @@ import { weightedBce } from './weightedBce.js';
 
 // CASM: Elsayed, Rashed, Schmidt-Thieme, "Context-Aware Sequential Model for Multi-Behaviour
 // Recommendation", arXiv 2312.09684. Checked against the official code (Shereen-Elsayed/CASM).
-
-/** What {@link CASM.save} writes as metadata. */
-interface SavedCASM {
-  model: 'CASM';
-  config: CASMConfig;
-}
 
 /** Options of {@link CASM.recommend}. */
 export interface CASMRecommendOptions {
@@ -55,11 +47,9 @@ export interface CASMRecommendOptions {
  * `uniformWeights` (`CASM:uniform-weights`) sets every α to 1; `block: 'sasrec'` swaps in our SASRec
  * pre-LN block (a deviation, labelled in {@link CASM.name}).
  */
-export class CASM implements RecModel<BehaviourBatch> {
+export class CASM extends SequentialModel<BehaviourBatch, CASMConfig> {
   /** `CASM`, `CASM:no-context`, `CASM:uniform-weights` (`:sasrec-block` appended with our block). */
   readonly name: string;
-  /** The full, validated configuration. */
-  readonly config: CASMConfig;
   /** Item table `E` (row 0 padding), Glorot-uniform as the official `get_variable`. */
   readonly items: Embedding;
   /** Behaviour-context embedding `C` (null without context). */
@@ -77,11 +67,10 @@ export class CASM implements RecModel<BehaviourBatch> {
   /** Code of the target behaviour. */
   readonly targetCode: number;
   private readonly alpha: Float32Array;
-  private training = false;
 
   /** @param config - partial configuration; see {@link casmConfig} for defaults and checks. */
   constructor(config: CASMConfigInput) {
-    this.config = casmConfig(config);
+    super(casmConfig(config));
     const c = this.config;
     this.name = casmName(c);
     this.targetCode = c.behaviours.indexOf(c.targetBehaviour);
@@ -105,11 +94,6 @@ export class CASM implements RecModel<BehaviourBatch> {
   /** Number of behaviours in the vocabulary. */
   get numBehaviours(): number {
     return this.config.behaviours.length;
-  }
-
-  /** Every trainable variable, in the stable order of {@link CASM.namedVariables}. */
-  variables(): tf.Variable[] {
-    return Object.values(this.namedVariables());
   }
 
   /** Variables by name (weight files): items, context, fusion, positions, blocks, final LayerNorm. */
@@ -254,20 +238,14 @@ export class CASM implements RecModel<BehaviourBatch> {
     }
   }
 
-  /** Writes weights and configuration into `dir` (atomically, through core's weight files). */
-  async save(dir: string): Promise<void> {
-    const meta: SavedCASM = { model: 'CASM', config: this.config };
-    await saveWeights(dir, this.namedVariables(), meta, { files: { 'config.json': JSON.stringify(meta, null, 2) } });
+  /** Every variant saves as `CASM` (the variant is in the config). */
+  protected override get savedAs(): string {
+    return 'CASM';
   }
 
   /** Loads a model written by {@link CASM.save} onto the active backend. */
   static async load(dir: string): Promise<CASM> {
     return loadSavedModel(dir, 'CASM', (c: CASMConfig) => new CASM(c));
-  }
-
-  /** Dropout on in training. */
-  setTraining(training: boolean): void {
-    this.training = training;
   }
 
   /** Frees every tensor the model owns. */

@@ -1,25 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gelu, type Embedding, type Rng, type SeqBatch } from '@recsuite/core';
-import { BERT4Rec, GRU4Rec, SASRec, lastPosition, negativesAt, targetPositions, targetRows } from '@recsuite/baselines';
+import { BERT4Rec, GRU4Rec, SASRec, lastPosition, negativesAt, targetPositions, targetRows, type BERT4RecConfig, type SASRecConfig } from '@recsuite/baselines';
 import type { BackboneKind } from './config.js';
 
-/** Sizes a {@link Backbone} is built with. */
-export interface BackboneSizes {
-  /** Number of items. */
-  numItems: number;
-  /** Longest history. */
-  maxLen: number;
-  /** Width `d`. */
-  dim: number;
-  /** Transformer blocks (SASRec, BERT4Rec). */
-  blocks: number;
-  /** Attention heads (SASRec, BERT4Rec). */
-  heads: number;
-  /** Dropout rate. */
-  dropout: number;
-  /** BERT4Rec masking probability. */
-  maskProb: number;
-}
+/**
+ * Sizes a {@link Backbone} is built with: the keys the baselines' configs share (`blocks` and `heads` are
+ * used by SASRec and BERT4Rec, `maskProb` by BERT4Rec); every key is required here.
+ */
+export type BackboneSizes = Pick<SASRecConfig, 'numItems' | 'maxLen' | 'dim' | 'blocks' | 'heads' | 'dropout'> & Pick<BERT4RecConfig, 'maskProb'>;
 
 /**
  * A training batch prepared once for every branch: the encoder input (BERT4Rec: the cloze-masked

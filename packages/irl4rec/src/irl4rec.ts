@@ -1,22 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  Dense,
-  Embedding,
-  GaussianHead,
-  Rng,
-  WeightsError,
-  klStandardNormal,
-  loadWeightsInto,
-  randomNormal,
-  readManifest,
-  saveWeights,
-  scoreAgainst,
-  topK,
-  type RecModel,
-  type SeqBatch,
-} from '@recsuite/core';
+import { Dense, Embedding, GaussianHead, Rng, klStandardNormal, randomNormal, type SeqBatch } from '@recsuite/core';
 import { AttributeConfounder } from './attributeConfounder.js';
-import { targetRows } from '@recsuite/baselines';
+import { ItemDotModel, targetRows } from '@recsuite/baselines';
 import { Backbone, type PreparedBatch } from './backbone.js';
 import { Club } from './club.js';
 import { irl4recConfig, type Irl4RecConfig } from './config.js';
@@ -29,12 +14,6 @@ import { randomScorerLoss, rankingLoss, type ObjectiveTerms } from './objective.
 
 /** Seed offset of the parallel confounder backbone (so its weights differ from the adjustment one's). */
 const CONFOUNDER_SEED_OFFSET = 7919;
-
-/** What {@link Irl4Rec.save} writes as metadata. */
-interface SavedMeta {
-  model: 'Irl4Rec';
-  config: Irl4RecConfig;
-}
 
 /**
  * Irl4Rec on a backbone sequence encoder (SASRec, GRU4Rec or BERT4Rec from `@recsuite/baselines`).
@@ -51,11 +30,9 @@ interface SavedMeta {
  * Training batches: core's `trainSequenceBatches` with `numNegatives >= 1` (SASRec, GRU4Rec); BERT4Rec
  * masks the sequence itself (cloze) and draws its own negatives.
  */
-export class Irl4Rec implements RecModel<SeqBatch> {
+export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
   /** `'Irl4Rec'`. */
   readonly name = 'Irl4Rec';
-  /** The full configuration. */
-  readonly config: Irl4RecConfig;
   /** Backbone of the adjustment part (its item table is `e^t`). */
   readonly backbone: Backbone;
   /** Adjustment encoder: `h → (μ_t, log σ_t²)`. */
@@ -72,11 +49,10 @@ export class Irl4Rec implements RecModel<SeqBatch> {
   readonly club: Club | null;
   /** Noise, negatives (BERT4Rec) and penalty-row stream. */
   readonly rng: Rng;
-  private training = false;
 
   /** @param config partial config; see `IRL4REC_DEFAULTS` */
   constructor(config: Partial<Irl4RecConfig> & { numItems: number }) {
-    this.config = irl4recConfig(config);
+    super(irl4recConfig(config));
     const c = this.config;
     const init = new Rng(c.seed);
     const sizes = { numItems: c.numItems, maxLen: c.maxLen, dim: c.dim, blocks: c.blocks, heads: c.heads, dropout: c.dropout, maskProb: c.maskProb };
@@ -94,7 +70,7 @@ export class Irl4Rec implements RecModel<SeqBatch> {
   }
 
   /** Every trained variable (the log-variance layer only with `sigma: 'learned'`; CLUB's q when used). */
-  variables(): tf.Variable[] {
+  override variables(): tf.Variable[] {
     const skip = new Set(this.config.sigma === 'learned' ? [] : this.adjustment.logVarLayer.variables());
     return Object.values(this.namedVariables()).filter((v) => !skip.has(v));
   }
@@ -229,74 +205,22 @@ export class Irl4Rec implements RecModel<SeqBatch> {
     return tf.tidy(() => this.adjustment.muLayer.apply(this.backbone.query(this.backbone.queryInput(batch))) as tf.Tensor2D);
   }
 
-  private testTable(): tf.Tensor2D {
+  /** `e^t` without BERT4Rec's [mask] row, `[numItems + 1, d]`: test scores are `⟨μ_t, e^t_i⟩` (confounder part unused). */
+  protected itemTable(): tf.Tensor2D {
     const table = this.backbone.items.table;
     const n = this.config.numItems + 1;
     return table.shape[0] === n ? table : (tf.slice(table, [0, 0], [n, table.shape[1]]) as tf.Tensor2D); // drop BERT4Rec's [mask] row
   }
 
-  /** Scores `⟨μ_t, e^t_c⟩ [B, C]` of candidate ids `[B, C]` (confounder part unused). */
-  score(batch: SeqBatch, candidates: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const u = this.userVector(batch);
-      const e = tf.gather(this.testTable(), tf.cast(candidates, 'int32')) as unknown as tf.Tensor3D;
-      return tf.squeeze(tf.matMul(e, tf.expandDims(u, 2)), [2]) as tf.Tensor2D;
-    });
-  }
-
-  /** Scores `⟨μ_t, e^t_i⟩ [B, numItems + 1]` of every item (column 0 is padding). */
-  scoreAll(batch: SeqBatch): tf.Tensor2D {
-    return tf.tidy(() => scoreAgainst(this.userVector(batch), this.testTable()));
-  }
-
-  /** Top-`k` items after `history` (most recent last), never padding, never a seen item unless `includeSeen`. */
-  async recommend(history: ArrayLike<number>, k: number, opts: { includeSeen?: boolean } = {}): Promise<number[]> {
-    const n = this.config.numItems;
-    for (let j = 0; j < history.length; j++) {
-      const v = history[j];
-      if (!(Number.isInteger(v) && v >= 1 && v <= n)) throw new RangeError(`Irl4Rec.recommend: history[${j}] is ${v}, expected an item id in [1, ${n}]`);
-    }
+  /** BERT4Rec's query input appends a [mask], so its `recommend` batch has one more slot (at least 2). */
+  protected override historyLength(n: number): number {
     const extra = this.config.backbone === 'bert4rec' ? 1 : 0;
-    const L = Math.max(1 + extra, Math.min(this.config.maxLen, history.length + extra));
-    const keep = Math.min(history.length, L - extra);
-    const seqs = new Int32Array(L);
-    for (let j = 0; j < keep; j++) seqs[L - keep + j] = history[history.length - keep + j];
-    const scores = this.scoreAll({ users: Int32Array.of(0), seqs, batchSize: 1, maxLen: L });
-    try {
-      const exclude = opts.includeSeen ? [0] : [0, ...Array.from(history)];
-      const res = await topK(scores, k, [exclude]);
-      return Array.from(res.items[0]);
-    } finally {
-      scores.dispose();
-    }
+    return Math.max(1 + extra, Math.min(this.config.maxLen, n + extra));
   }
 
-  /** Writes every variable and the config into `dir` (atomically, core's weights module). */
-  async save(dir: string): Promise<void> {
-    const meta: SavedMeta = { model: 'Irl4Rec', config: this.config };
-    await saveWeights(dir, this.namedVariables(), meta, { files: { 'config.json': JSON.stringify(meta, null, 2) } });
-  }
-
-  /** Loads a model written by {@link Irl4Rec.save} onto the active backend. */
+  /** Loads a model written by {@link Irl4Rec.save} onto the active backend (every saved variable, trained or not). */
   static async load(dir: string): Promise<Irl4Rec> {
-    const manifest = await readManifest(dir);
-    const meta = manifest.meta as Partial<SavedMeta> | null;
-    if (!meta || meta.model !== 'Irl4Rec' || typeof meta.config !== 'object' || meta.config === null) {
-      throw new WeightsError(`${dir}: not a saved Irl4Rec (manifest meta.model is ${JSON.stringify(meta?.model)})`, dir);
-    }
-    const model = new Irl4Rec(meta.config);
-    try {
-      await loadWeightsInto(dir, Object.values(model.namedVariables()));
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
-  }
-
-  /** Dropout and the adjustment noise on in training. */
-  setTraining(training: boolean): void {
-    this.training = training;
+    return Irl4Rec.loadNamed(dir, 'Irl4Rec', (c: Irl4RecConfig) => new Irl4Rec(c));
   }
 
   /** Frees every tensor. */
