@@ -1,23 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, registerNative, registerWasm, Rng } from '@recsuite/core';
+import { Adam, Rng } from '@recsuite/core';
 import { describeBackends, expectClose } from '@recsuite/core/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BPRMF } from './bprmf.js';
-import { cfInteractions, cfTrainBatches, CFInputError } from './cfBatch.js';
-
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bprmf-'));
-
-/** A small random CF set: 12 users, 20 items, 5 draws each. */
-function small(seed = 1) {
-  const rng = new Rng(seed);
-  const users: number[] = [];
-  const items: number[] = [];
-  for (let u = 0; u < 12; u++) for (let k = 0; k < 5; k++) (users.push(u), items.push(1 + rng.int(20)));
-  return cfInteractions(12, 20, users, items);
-}
+import { cfTrainBatches, CFInputError } from './cfBatch.js';
+import { allUsers, describeAcrossBackends, itRecommends, itSavesAndLoads, smallCF as small, trainedOneEpoch } from './testing/cfTestkit.js';
 
 describeBackends('BPR-MF', () => {
   it('loss and scores match a hand computation', () => {
@@ -60,67 +47,19 @@ describeBackends('BPR-MF', () => {
     m.dispose();
   });
 
-  it('recommendForUser never returns an excluded item; recommend folds a history in and never returns it', async () => {
-    const data = small(4);
-    const m = new BPRMF(data, { dim: 8, seed: 6 });
-    for (let u = 0; u < data.numUsers; u++) {
-      const rec = await m.recommendForUser(u, 12, data.userItems[u]);
-      expect(rec).toHaveLength(12);
-      for (const i of rec) expect(data.userItems[u].includes(i)).toBe(false);
-    }
-    const h = [2, 4];
-    const r = await m.recommend(h, 18);
-    expect(r).toHaveLength(18);
-    for (const i of r) expect(h.includes(i)).toBe(false);
-    await expect(m.recommend([0], 3)).rejects.toThrow(/history\[0\] = 0 is outside 1..20/);
-    m.dispose();
-  });
+  itRecommends((data) => new BPRMF(data, { dim: 8, seed: 6 }));
 
-  it('save/load gives identical scores', async () => {
-    const data = small(5);
-    const m = new BPRMF(data, { dim: 8, l2: 1e-3, seed: 7 });
-    const opt = new Adam({ lr: 0.05 });
-    for (const b of cfTrainBatches(data, { batchSize: 16, rng: new Rng(1) })) opt.step(() => m.loss(b), m.variables());
-    const dir = tmp();
-    await m.save(dir);
-    const l = await BPRMF.load(dir);
-    expect(l.config).toEqual({ dim: 8, l2: 1e-3 });
-    const users = { users: Int32Array.from({ length: 12 }, (_, u) => u) };
-    expect(l.scoreAll(users).arraySync()).toEqual(m.scoreAll(users).arraySync());
-    opt.dispose();
-    m.dispose();
-    l.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
+  itSavesAndLoads({
+    build: () => trainedOneEpoch(small(5), (d) => new BPRMF(d, { dim: 8, l2: 1e-3, seed: 7 }), 0.05, 1),
+    load: BPRMF.load,
+    users: allUsers(12),
+    check: (l) => expect(l.config).toEqual({ dim: 8, l2: 1e-3 }),
   });
 });
 
-describe('BPR-MF across backends', () => {
-  let ok = true;
-  beforeAll(async () => {
-    ok = registerNative() === null && (await registerWasm()) === null;
-  });
-  afterAll(async () => {
-    if (ok) await tf.setBackend('tensorflow');
-  });
-
-  it('saved on tensorflow, loaded on wasm: the same scores', async (ctx) => {
-    if (!ok) ctx.skip();
-    await tf.setBackend('tensorflow');
-    const data = small(6);
-    const m = new BPRMF(data, { dim: 8, seed: 8 });
-    const opt = new Adam({ lr: 0.05 });
-    for (const b of cfTrainBatches(data, { batchSize: 16, rng: new Rng(2) })) opt.step(() => m.loss(b), m.variables());
-    const users = { users: Int32Array.from({ length: 12 }, (_, u) => u) };
-    const want = m.scoreAll(users).arraySync();
-    const dir = tmp();
-    await m.save(dir);
-    await tf.setBackend('wasm');
-    const l = await BPRMF.load(dir);
-    expectClose(l.scoreAll(users), tf.tensor2d(want), 1e-5);
-    l.dispose();
-    await tf.setBackend('tensorflow');
-    opt.dispose();
-    m.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+describeAcrossBackends('BPR-MF', {
+  build: () => trainedOneEpoch(small(6), (d) => new BPRMF(d, { dim: 8, seed: 8 }), 0.05, 2),
+  load: BPRMF.load,
+  users: allUsers(12),
+  tol: 1e-5,
 });

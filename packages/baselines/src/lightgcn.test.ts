@@ -1,26 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, registerNative, registerWasm, Rng } from '@recsuite/core';
+import { Adam, Rng } from '@recsuite/core';
 import { describeBackends, expectClose } from '@recsuite/core/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cfInteractions, cfTrainBatches, CFInputError, type CFBatch } from './cfBatch.js';
 import { LightGCN } from './lightgcn.js';
+import { allUsers, describeAcrossBackends, itRecommends, itSavesAndLoads, smallCF as small, trainedOneEpoch } from './testing/cfTestkit.js';
 
 // Toy graph of graph.test.ts: user 0 saw {1, 2}, user 1 saw {2, 3}.
 const toy = () => cfInteractions(2, 3, [0, 0, 1, 1], [1, 2, 2, 3]);
 const r2 = Math.SQRT1_2;
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lightgcn-'));
-
-/** A small random CF set: 12 users, 20 items, 5 items each. */
-function small(seed = 1) {
-  const rng = new Rng(seed);
-  const users: number[] = [];
-  const items: number[] = [];
-  for (let u = 0; u < 12; u++) for (let k = 0; k < 5; k++) (users.push(u), items.push(1 + rng.int(20)));
-  return cfInteractions(12, 20, users, items);
-}
 
 describeBackends('LightGCN', (backend) => {
   it('K = 1 final embeddings, scores and loss match a hand computation on the toy graph', () => {
@@ -133,73 +121,19 @@ describeBackends('LightGCN', (backend) => {
     m.dispose();
   });
 
-  it('recommendForUser never returns an excluded item; recommend never returns the history', async () => {
-    const data = small(4);
-    const m = new LightGCN(data, { dim: 8, seed: 6 });
-    for (let u = 0; u < data.numUsers; u++) {
-      const rec = await m.recommendForUser(u, 10, data.userItems[u]);
-      expect(rec).toHaveLength(10);
-      for (const i of rec) expect(data.userItems[u].includes(i)).toBe(false);
-      expect(new Set(rec).size).toBe(10);
-    }
-    const all = await m.recommendForUser(0, 25, []);
-    expect(all).toHaveLength(20); // padding is never returned
-    const h = [3, 7, 7, 11];
-    const r = await m.recommend(h, 17);
-    expect(r).toHaveLength(17);
-    for (const i of r) expect(h.includes(i)).toBe(false);
-    expect((await m.recommend(h, 20, { includeSeen: true })).length).toBe(20);
-    await expect(m.recommend([], 5)).rejects.toThrow(/history is empty.*recommendForUser/);
-    m.dispose();
-  });
+  itRecommends((data) => new LightGCN(data, { dim: 8, seed: 6 }));
 
-  it('save/load gives identical scores', async () => {
-    const data = small(5);
-    const m = new LightGCN(data, { dim: 8, layers: 2, l2: 1e-3, seed: 7 });
-    const opt = new Adam({ lr: 0.05 });
-    for (const b of cfTrainBatches(data, { batchSize: 16, rng: new Rng(1) })) opt.step(() => m.loss(b), m.variables());
-    const dir = tmp();
-    await m.save(path.join(dir, 'model'));
-    const l = await LightGCN.load(path.join(dir, 'model'));
-    expect(l.config).toEqual({ dim: 8, layers: 2, l2: 1e-3 });
-    const users = { users: Int32Array.from({ length: 12 }, (_, u) => u) };
-    expect(l.scoreAll(users).arraySync()).toEqual(m.scoreAll(users).arraySync());
-    await expect(LightGCN.load(path.join(dir, 'nope'))).rejects.toThrow(/not found/);
-    opt.dispose();
-    m.dispose();
-    l.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
+  itSavesAndLoads({
+    build: () => trainedOneEpoch(small(5), (d) => new LightGCN(d, { dim: 8, layers: 2, l2: 1e-3, seed: 7 }), 0.05, 1),
+    load: LightGCN.load,
+    users: allUsers(12),
+    check: (l) => expect(l.config).toEqual({ dim: 8, layers: 2, l2: 1e-3 }),
   });
 });
 
-describe('LightGCN across backends', () => {
-  let ok = true;
-  beforeAll(async () => {
-    ok = registerNative() === null && (await registerWasm()) === null;
-  });
-  afterAll(async () => {
-    await tf.setBackend('tensorflow');
-  });
-
-  it('saved on tensorflow, loaded on wasm: the same scores', async (ctx) => {
-    if (!ok) ctx.skip();
-    await tf.setBackend('tensorflow');
-    const data = small(6);
-    const m = new LightGCN(data, { dim: 8, seed: 8 });
-    const opt = new Adam({ lr: 0.05 });
-    for (const b of cfTrainBatches(data, { batchSize: 16, rng: new Rng(2) })) opt.step(() => m.loss(b), m.variables());
-    const users = { users: Int32Array.from({ length: 12 }, (_, u) => u) };
-    const want = m.scoreAll(users).arraySync();
-    const dir = tmp();
-    await m.save(dir);
-    await tf.setBackend('wasm');
-    const l = await LightGCN.load(dir);
-    expect(tf.getBackend()).toBe('wasm');
-    expectClose(l.scoreAll(users), tf.tensor2d(want), 1e-4);
-    l.dispose();
-    await tf.setBackend('tensorflow');
-    opt.dispose();
-    m.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+describeAcrossBackends('LightGCN', {
+  build: () => trainedOneEpoch(small(6), (d) => new LightGCN(d, { dim: 8, seed: 8 }), 0.05, 2),
+  load: LightGCN.load,
+  users: allUsers(12),
+  tol: 1e-4,
 });

@@ -4,32 +4,10 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  Embedding,
-  Rng,
-  WeightsError,
-  edgeTensors,
-  embeddingLookup,
-  loadWeights,
-  saveWeights,
-  type EdgeTensors,
-  type RecModel,
-} from '@recsuite/core';
+import { edgeTensors, embeddingLookup, type EdgeTensors } from '@recsuite/core';
 import { bprObjective } from './bprLoss.js';
-import {
-  CFInputError,
-  cfInteractions,
-  checkCFBatch,
-  checkUsers,
-  dotScoresAll,
-  dotScoresCandidates,
-  foldInScores,
-  interactionPairs,
-  topKItems,
-  type CFBatch,
-  type CFInteractions,
-  type UserBatch,
-} from './cfBatch.js';
+import { cfInteractions, checkCFBatch, interactionPairs, type CFBatch, type CFInteractions } from './cfBatch.js';
+import { FactorModel, checkCount, checkL2, loadFactorSave, type FactorInitOptions, type ScoringTables } from './factorModel.js';
 import { bipartiteAdjacency, propagate } from './graph.js';
 
 /** LightGCN hyper-parameters (saved with the weights). */
@@ -42,29 +20,11 @@ export interface LightGCNConfig {
   l2: number;
 }
 
-/** Options of the {@link LightGCN} constructor. */
-export interface LightGCNOptions extends Partial<LightGCNConfig> {
-  /** Seed of the initialiser (default 1); ignored when `rng` or `init` is given. */
-  seed?: number;
-  /** Seeded generator for the initialiser. */
-  rng?: Rng;
-  /** Initial layer-0 tables (copied): users `[numUsers, d]`, items `[numItems + 1, d]` (row 0 is zeroed). */
-  init?: { users: tf.Tensor2D; items: tf.Tensor2D };
-}
+/** Options of the {@link LightGCN} constructor: hyper-parameters and initialisation (of the layer-0 tables). */
+export interface LightGCNOptions extends Partial<LightGCNConfig>, FactorInitOptions {}
 
-interface FinalCache {
-  users: tf.Tensor2D;
-  items: tf.Tensor2D;
-  itemsT?: tf.Tensor2D;
+interface FinalCache extends ScoringTables {
   key: [object, object, string];
-}
-
-/** Metadata saved beside LightGCN weights. */
-interface LightGCNMeta {
-  model: 'LightGCN';
-  numUsers: number;
-  numItems: number;
-  config: LightGCNConfig;
 }
 
 /**
@@ -73,7 +33,7 @@ interface LightGCNMeta {
  * averaged over the `K + 1` layers (Eq. 4, 8), scored by inner product (Eq. 5), trained with BPR and L2 on
  * the batch's layer-0 embeddings (Eq. 15).
  *
- * Trains on {@link CFBatch}es (`{ users, pos, neg }`); scores {@link UserBatch}es (any `SeqBatch` works:
+ * Trains on {@link CFBatch}es (`{ users, pos, neg }`); scores `UserBatch`es (any `SeqBatch` works:
  * only `users` is read). For evaluation the propagation runs once and its result is cached until the
  * weights change (a training step, a load): the cache is keyed on the tables' storage, so it is never
  * stale, and it is freed by the next `loss` call, by {@link LightGCN.invalidate} or by `dispose`. (Core's
@@ -83,24 +43,13 @@ interface LightGCNMeta {
  * `recommend(history, k)` has no user id, so it folds the history in: the user vector is the mean of the
  * history items' final embeddings. For a known user, call {@link LightGCN.recommendForUser}.
  */
-export class LightGCN implements RecModel<CFBatch> {
+export class LightGCN extends FactorModel<LightGCNConfig> {
   /** Model name in reports. */
   readonly name = 'LightGCN';
-  /** Hyper-parameters. */
-  readonly config: Readonly<LightGCNConfig>;
-  /** Number of users. */
-  readonly numUsers: number;
-  /** Number of items (ids `1..numItems`). */
-  readonly numItems: number;
   /** The training interactions the graph was built from. */
   readonly train: CFInteractions;
-  /** Layer-0 user embeddings `[numUsers, d]`. */
-  readonly userEmb: Embedding;
-  /** Layer-0 item embeddings `[numItems + 1, d]` (row 0 = padding, zero). */
-  readonly itemEmb: Embedding;
   private readonly adj: EdgeTensors;
   private cache: FinalCache | null = null;
-  private training = true;
 
   /**
    * @param train - the training interactions (the graph uses these only).
@@ -108,32 +57,14 @@ export class LightGCN implements RecModel<CFBatch> {
    */
   constructor(train: CFInteractions, opts: LightGCNOptions = {}) {
     const config: LightGCNConfig = { dim: opts.dim ?? 64, layers: opts.layers ?? 3, l2: opts.l2 ?? 1e-4 };
-    if (!Number.isInteger(config.dim) || config.dim < 1) throw new CFInputError(`LightGCN: config.dim must be a positive integer, got ${config.dim}`);
-    if (!Number.isInteger(config.layers) || config.layers < 0) throw new CFInputError(`LightGCN: config.layers must be a non-negative integer, got ${config.layers}`);
-    if (!(config.l2 >= 0)) throw new CFInputError(`LightGCN: config.l2 must be >= 0, got ${config.l2}`);
-    this.config = config;
-    this.train = train;
-    this.numUsers = train.numUsers;
-    this.numItems = train.numItems;
+    checkCount('LightGCN', 'config.dim', config.dim, 1);
+    checkCount('LightGCN', 'config.layers', config.layers, 0);
+    checkL2('LightGCN', config.l2);
     const adjacency = bipartiteAdjacency(train);
-    const rng = opts.rng ?? new Rng(opts.seed ?? 1);
-    if (opts.init) {
-      const { users, items } = opts.init;
-      if (users.shape[0] !== this.numUsers || users.shape[1] !== config.dim || items.shape[0] !== this.numItems + 1 || items.shape[1] !== config.dim) {
-        throw new CFInputError(
-          `LightGCN: init tables must be [${this.numUsers}, ${config.dim}] and [${this.numItems + 1}, ${config.dim}], got [${users.shape}] and [${items.shape}]`,
-        );
-      }
-    }
     // Dense gradients: every layer-0 row reaches the loss through the propagation.
-    this.userEmb = new Embedding(this.numUsers, config.dim, { grad: 'scatter', paddingIdx: null, rng, init: opts.init?.users, name: 'lightgcn_user' });
-    this.itemEmb = new Embedding(this.numItems + 1, config.dim, { grad: 'scatter', paddingIdx: 0, rng, init: opts.init?.items, name: 'lightgcn_item' });
+    super('LightGCN', train, config, opts, 'scatter');
+    this.train = train;
     this.adj = edgeTensors(adjacency);
-  }
-
-  /** The trainable variables: `[user table, item table]`. */
-  variables(): tf.Variable[] {
-    return [this.userEmb.table, this.itemEmb.table];
   }
 
   /** Layer-0 embeddings of all graph nodes, `[numUsers + numItems + 1, d]` (differentiable). */
@@ -155,7 +86,7 @@ export class LightGCN implements RecModel<CFBatch> {
   }
 
   /** The cached final embeddings for evaluation (owned by the model: do not dispose). */
-  finalEmbeddings(): { users: tf.Tensor2D; items: tf.Tensor2D; itemsT?: tf.Tensor2D } {
+  finalEmbeddings(): ScoringTables {
     const backend = tf.getBackend();
     const c = this.cache;
     if (c && c.key[0] === this.userEmb.table.dataId && c.key[1] === this.itemEmb.table.dataId && c.key[2] === backend) return c;
@@ -167,6 +98,11 @@ export class LightGCN implements RecModel<CFBatch> {
     tf.keep(fresh.items);
     if (itemsT) tf.keep(itemsT);
     return this.cache;
+  }
+
+  /** Scores come from the cached final embeddings. */
+  protected scoringTables(): ScoringTables {
+    return this.finalEmbeddings();
   }
 
   /** Frees the cached final embeddings (the next evaluation propagates again). */
@@ -195,96 +131,33 @@ export class LightGCN implements RecModel<CFBatch> {
     });
   }
 
-  /** Scores `[B, C]` of candidate items for the batch's users (from the cached final embeddings). */
-  score(batch: UserBatch, candidates: tf.Tensor2D): tf.Tensor2D {
-    checkUsers('LightGCN.score', batch.users, this.numUsers);
-    const f = this.finalEmbeddings();
-    return dotScoresCandidates(f.users, f.items, batch.users, candidates);
-  }
-
-  /** Scores `[B, numItems + 1]` of every item for the batch's users (column 0 = padding, scores 0). */
-  scoreAll(batch: UserBatch): tf.Tensor2D {
-    checkUsers('LightGCN.scoreAll', batch.users, this.numUsers);
-    const f = this.finalEmbeddings();
-    return dotScoresAll(f.users, f.items, batch.users, f.itemsT);
-  }
-
-  /**
-   * Top-`k` items for a user known only by a history (fold-in: the mean of the history items' final
-   * embeddings is the user vector), excluding the history unless `includeSeen`. Ties: lower item id first.
-   * @throws {@link CFInputError} for an empty history.
-   */
-  async recommend(history: ArrayLike<number>, k: number, opts: { includeSeen?: boolean } = {}): Promise<number[]> {
-    const scores = await foldInScores(this.finalEmbeddings().items, history, this.name);
-    return topKItems(scores, k, opts.includeSeen ? [] : Array.from(history));
-  }
-
-  /**
-   * Top-`k` items for a known user, never returning an item of `exclude` (pass the user's training, and
-   * if appropriate validation, items; an empty list to rank everything). Ties: lower item id first.
-   * @param user - dense user index.
-   * @param k - how many.
-   * @param exclude - item ids to leave out.
-   */
-  async recommendForUser(user: number, k: number, exclude: Iterable<number>): Promise<number[]> {
-    const users = Int32Array.of(user);
-    const t = this.scoreAll({ users });
-    try {
-      return topKItems(await t.data(), k, exclude);
-    } finally {
-      t.dispose();
-    }
-  }
-
-  /** LightGCN has no dropout; the flag is kept for the contract. */
-  setTraining(training: boolean): void {
-    this.training = training;
-  }
-
-  /** Whether the model is in training mode. */
-  get isTraining(): boolean {
-    return this.training;
-  }
-
   /**
    * Saves the layer-0 tables, the training pairs (the graph is rebuilt from them on load) and the config
    * into `dir`, atomically.
    */
-  async save(dir: string): Promise<void> {
+  override async save(dir: string): Promise<void> {
     const { users, items } = interactionPairs(this.train);
     const u = tf.tensor1d(users, 'int32');
     const i = tf.tensor1d(items, 'int32');
     try {
-      const meta: LightGCNMeta = { model: 'LightGCN', numUsers: this.numUsers, numItems: this.numItems, config: { ...this.config } };
-      await saveWeights(dir, { users: this.userEmb.table, items: this.itemEmb.table, trainUsers: u, trainItems: i }, meta);
+      await this.saveTables(dir, { trainUsers: u, trainItems: i });
     } finally {
       tf.dispose([u, i]);
     }
   }
 
   /** Loads a model saved by {@link LightGCN.save} onto the active backend. */
-  static async load(dir: string): Promise<LightGCN> {
-    const w = await loadWeights<LightGCNMeta>(dir);
-    try {
-      const meta = w.meta;
-      if (meta?.model !== 'LightGCN') throw new WeightsError(`${dir}: not a LightGCN save (meta.model = ${String(meta?.model)})`, dir);
-      const get = (name: string) => {
-        const k = w.names.indexOf(name);
-        if (k < 0) throw new WeightsError(`${dir}: tensor "${name}" missing from the LightGCN save`, dir);
-        return w.tensors[k];
-      };
-      const train = cfInteractions(meta.numUsers, meta.numItems, get('trainUsers').dataSync(), get('trainItems').dataSync());
-      return new LightGCN(train, { ...meta.config, init: { users: get('users') as tf.Tensor2D, items: get('items') as tf.Tensor2D } });
-    } finally {
-      tf.dispose(w.tensors);
-    }
+  static load(dir: string): Promise<LightGCN> {
+    return loadFactorSave<LightGCNConfig, LightGCN>(dir, 'LightGCN', 'LightGCN', (meta, tensor, init) => {
+      const train = cfInteractions(meta.numUsers, meta.numItems, tensor('trainUsers').dataSync(), tensor('trainItems').dataSync());
+      return new LightGCN(train, { ...meta.config, init: init() });
+    });
   }
 
   /** Frees every tensor the model owns. */
-  dispose(): void {
+  override dispose(): void {
     this.invalidate();
-    this.userEmb.dispose();
-    this.itemEmb.dispose();
+    super.dispose();
     this.adj.dispose();
   }
 }

@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fullRanks, registerNative, registerWasm } from '@recsuite/core';
+import { fullRanks } from '@recsuite/core';
 import { describeBackends } from '@recsuite/core/test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cfInteractions } from './cfBatch.js';
 import { NotTrainableError, Pop } from './pop.js';
+import { describeAcrossBackends, saveAndLoad } from './testing/cfTestkit.js';
 
 // Items 1..5; distinct-user counts: item 1 → 1, item 2 → 3, item 3 → 1, item 4 → 3, item 5 → 0.
 const data = () => cfInteractions(3, 5, [0, 0, 0, 1, 1, 1, 2, 2, 2], [2, 4, 4, 2, 4, 1, 2, 3, 4]);
@@ -46,36 +44,13 @@ describeBackends('Pop', () => {
 
   it('save/load keeps the scores; a leak-free scoreAll', async () => {
     const p = new Pop(data(), { tieBreak: 'none' });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pop-'));
-    await p.save(dir);
-    const l = await Pop.load(dir);
+    const l = await saveAndLoad(p, Pop.load);
     expect(l.tieBreak).toBe('none');
     expect(Array.from(l.scores)).toEqual(Array.from(p.scores));
     const before = tf.memory().numTensors;
     l.scoreAll({ users: Int32Array.of(0) }).dispose();
     expect(tf.memory().numTensors).toBe(before);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
-describe('Pop across backends', () => {
-  let ok = true;
-  beforeAll(async () => {
-    ok = registerNative() === null && (await registerWasm()) === null;
-  });
-  afterAll(async () => {
-    if (ok) await tf.setBackend('tensorflow');
-  });
-  it('saved on tensorflow, loaded on wasm: the same scores', async (ctx) => {
-    if (!ok) ctx.skip();
-    await tf.setBackend('tensorflow');
-    const p = new Pop(data());
-    const want = p.scoreAll({ users: Int32Array.of(0, 1) }).arraySync();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pop-'));
-    await p.save(dir);
-    await tf.setBackend('wasm');
-    const l = await Pop.load(dir);
-    expect(l.scoreAll({ users: Int32Array.of(0, 1) }).arraySync()).toEqual(want);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
+describeAcrossBackends('Pop', { build: () => new Pop(data()), load: Pop.load, users: { users: Int32Array.of(0, 1) } });

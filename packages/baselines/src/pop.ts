@@ -4,8 +4,9 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { WeightsError, loadWeights, saveWeights, type RecModel } from '@recsuite/core';
+import { saveWeights, type RecModel } from '@recsuite/core';
 import { CFInputError, topKItems, type CFBatch, type CFInteractions, type UserBatch } from './cfBatch.js';
+import { loadCFSave } from './cfSave.js';
 
 /**
  * How {@link Pop} scores:
@@ -125,16 +126,8 @@ export class Pop implements RecModel<CFBatch> {
   }
 
   /** Loads a ranker saved by {@link Pop.save}. */
-  static async load(dir: string): Promise<Pop> {
-    const w = await loadWeights<PopMeta>(dir);
-    try {
-      if (w.meta?.model !== 'Pop') throw new WeightsError(`${dir}: not a Pop save (meta.model = ${String(w.meta?.model)})`, dir);
-      const k = w.names.indexOf('counts');
-      if (k < 0) throw new WeightsError(`${dir}: tensor "counts" missing from the Pop save`, dir);
-      return new Pop({ counts: w.tensors[k].dataSync() }, { tieBreak: w.meta.tieBreak });
-    } finally {
-      tf.dispose(w.tensors);
-    }
+  static load(dir: string): Promise<Pop> {
+    return loadCFSave<PopMeta, Pop>(dir, 'Pop', 'Pop', (meta, tensor) => new Pop({ counts: tensor('counts').dataSync() }, { tieBreak: meta.tieBreak }));
   }
 
   /** Nothing to free (Pop keeps no tensors). */

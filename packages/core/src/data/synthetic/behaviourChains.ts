@@ -8,7 +8,8 @@
  */
 import { Rng } from '../../tensor/rng.js';
 import { InteractionTableBuilder, type InteractionTable } from '../schema.js';
-import { checkInt, checkProb, clusterItems, distinct, intBetween } from './common.js';
+import { clusterItems, distinct, intBetween, pick } from './common.js';
+import { checkInts, checkProbs, drawSequence, withDefaults } from './sequenceGenerator.js';
 
 /** Behaviour names of the chain generator, by code. */
 export const CHAIN_BEHAVIOURS: readonly string[] = Object.freeze(['view', 'cart', 'buy']);
@@ -55,60 +56,44 @@ export interface BehaviourChainData {
   itemCluster: Int32Array;
 }
 
+/** Option defaults (as documented on the options). */
+const DEFAULTS = { numUsers: 1000, numItems: 300, numClusters: 15, interests: 2, minLength: 30, maxLength: 60, cartRate: 0.3, buyRate: 0.7, impulseRate: 0.03, maxDelay: 4 };
+
 /** Generates behaviour chains (see module doc); deterministic under `seed`. */
 export function behaviourChainData(opts: BehaviourChainOptions): BehaviourChainData {
-  const numUsers = opts.numUsers ?? 1000;
-  const numItems = opts.numItems ?? 300;
-  const numClusters = opts.numClusters ?? 15;
-  const interests = opts.interests ?? 2;
-  const minLength = opts.minLength ?? 30;
-  const maxLength = opts.maxLength ?? 60;
-  const cartRate = opts.cartRate ?? 0.3;
-  const buyRate = opts.buyRate ?? 0.7;
-  const impulse = opts.impulseRate ?? 0.03;
-  const maxDelay = opts.maxDelay ?? 4;
-  checkInt('numUsers', numUsers, 1);
-  checkInt('interests', interests, 1);
-  checkInt('minLength', minLength, 1);
-  checkInt('maxLength', maxLength, minLength);
-  checkInt('maxDelay', maxDelay, 1);
-  checkProb('cartRate', cartRate);
-  checkProb('buyRate', buyRate);
-  checkProb('impulseRate', impulse);
+  const o = withDefaults(opts, DEFAULTS);
+  checkInts(o, { numUsers: 1, interests: 1, minLength: 1, maxLength: o.minLength, maxDelay: 1 });
+  checkProbs(o, ['cartRate', 'buyRate', 'impulseRate']);
   const rng = new Rng(opts.seed);
-  const { itemCluster, members } = clusterItems(rng, numItems, numClusters);
+  const { itemCluster, members } = clusterItems(rng, o.numItems, o.numClusters);
+  const delay = () => intBetween(rng, 1, o.maxDelay);
   const sequences: Int32Array[] = [];
   const behaviours: Uint8Array[] = [];
-  for (let u = 0; u < numUsers; u++) {
-    const mine = distinct(rng, numClusters, interests);
-    const n = intBetween(rng, minLength, maxLength);
-    const items = new Int32Array(n);
-    const beh = new Uint8Array(n);
+  for (let u = 0; u < o.numUsers; u++) {
+    const mine = distinct(rng, o.numClusters, o.interests);
+    const beh: number[] = [];
     // Pending chain steps: [due event index, item, behaviour].
     const pending: [number, number, number][] = [];
-    for (let t = 0; t < n; t++) {
+    const items = drawSequence(rng, o, (t) => {
       const k = pending.findIndex((p) => p[0] <= t);
       if (k >= 0) {
         const [, item, b] = pending.splice(k, 1)[0];
-        items[t] = item;
-        beh[t] = b;
-        if (b === 1 && rng.float() < buyRate) pending.push([t + intBetween(rng, 1, maxDelay), item, 2]);
-        continue;
+        beh.push(b);
+        if (b === 1 && rng.float() < o.buyRate) pending.push([t + delay(), item, 2]);
+        return item;
       }
-      const pool = members[mine[rng.int(mine.length)]];
-      const item = pool[rng.int(pool.length)];
-      items[t] = item;
-      if (rng.float() < impulse) {
-        beh[t] = 2;
-        continue;
+      const item = pick(rng, members[pick(rng, mine)]);
+      if (rng.float() < o.impulseRate) beh.push(2);
+      else {
+        beh.push(0);
+        if (rng.float() < o.cartRate) pending.push([t + delay(), item, 1]);
       }
-      beh[t] = 0;
-      if (rng.float() < cartRate) pending.push([t + intBetween(rng, 1, maxDelay), item, 1]);
-    }
+      return item;
+    });
     sequences.push(items);
-    behaviours.push(beh);
+    behaviours.push(Uint8Array.from(beh));
   }
-  return { sequences, behaviours, behaviourNames: CHAIN_BEHAVIOURS, target: 2, numItems, itemCluster };
+  return { sequences, behaviours, behaviourNames: CHAIN_BEHAVIOURS, target: 2, numItems: o.numItems, itemCluster };
 }
 
 /** The chain events as an {@link InteractionTable} (timestamp = event index within the user). */

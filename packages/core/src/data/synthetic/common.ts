@@ -12,6 +12,11 @@ export function intBetween(rng: Rng, lo: number, hi: number): number {
   return lo + rng.int(hi - lo + 1);
 }
 
+/** A uniform element of a non-empty array (one `rng.int` draw). */
+export function pick<T>(rng: Rng, from: ArrayLike<T>): T {
+  return from[rng.int(from.length)];
+}
+
 /** Assigns items `1..numItems` to `numClusters` clusters of near-equal size, in a shuffled order. */
 export function clusterItems(rng: Rng, numItems: number, numClusters: number): { itemCluster: Int32Array; members: Int32Array[] } {
   if (!(numClusters >= 1 && numItems >= numClusters)) throw new RangeError(`need 1 <= numClusters <= numItems, got ${numClusters}, ${numItems}`);

@@ -9,7 +9,8 @@
  */
 import { Rng } from '../../tensor/rng.js';
 import type { CrossDomainRow } from '../loaders/crossDomainCsv.js';
-import { checkInt, checkProb, distinct, intBetween } from './common.js';
+import { clusterItems, distinct, pick } from './common.js';
+import { checkInts, checkProbs, drawSequence, withDefaults } from './sequenceGenerator.js';
 
 /** Options of {@link crossDomainData}. */
 export interface CrossDomainSyntheticOptions {
@@ -51,73 +52,53 @@ export interface CrossDomainSynthetic {
   userTastes: Int32Array[];
 }
 
+/** Option defaults (as documented on the options). */
+const DEFAULTS = { numTrainUsers: 1000, numTestUsers: 300, itemsPerDomain: 200, numTopics: 10, tastes: 2, minLength: 3, maxLength: 12, noise: 0.1, coldStart: 0.4 };
+
 /** Generates the two-domain data (see module doc); deterministic under `seed`. */
 export function crossDomainData(opts: CrossDomainSyntheticOptions): CrossDomainSynthetic {
-  const nTrain = opts.numTrainUsers ?? 1000;
-  const nTest = opts.numTestUsers ?? 300;
-  const per = opts.itemsPerDomain ?? 200;
-  const K = opts.numTopics ?? 10;
-  const tastes = opts.tastes ?? 2;
-  const minLength = opts.minLength ?? 3;
-  const maxLength = opts.maxLength ?? 12;
-  const noise = opts.noise ?? 0.1;
-  const cold = opts.coldStart ?? 0.4;
-  checkInt('numTrainUsers', nTrain, 1);
-  checkInt('numTestUsers', nTest, 0);
-  checkInt('numTopics', K, 1);
-  if (per < K) throw new RangeError('crossDomainData: itemsPerDomain must be >= numTopics');
-  checkInt('tastes', tastes, 1);
-  checkInt('minLength', minLength, 2);
-  checkInt('maxLength', maxLength, minLength);
-  checkProb('noise', noise);
-  checkProb('coldStart', cold);
+  const o = withDefaults(opts, DEFAULTS);
+  checkInts(o, { numTrainUsers: 1, numTestUsers: 0, numTopics: 1 });
+  if (o.itemsPerDomain < o.numTopics) throw new RangeError('crossDomainData: itemsPerDomain must be >= numTopics');
+  checkInts(o, { tastes: 1, minLength: 2, maxLength: o.minLength });
+  checkProbs(o, ['noise', 'coldStart']);
+  const { numTrainUsers: nTrain, numTestUsers: nTest, itemsPerDomain: per, numTopics: K } = o;
   const rng = new Rng(opts.seed);
   const numItems = 2 * per;
   const itemDomain = new Int32Array(numItems + 1).fill(-1);
   const itemTopic = new Int32Array(numItems + 1).fill(-1);
+  // Each domain's items `d·per + 1 .. d·per + per` spread over the same K topics.
   const topicItems: Int32Array[][] = [0, 1].map((d) => {
-    const lists: number[][] = Array.from({ length: K }, () => []);
-    const perm = rng.permutation(per);
-    for (let k = 0; k < per; k++) {
-      const item = d * per + perm[k] + 1;
-      const t = k % K;
-      itemDomain[item] = d;
-      itemTopic[item] = t;
-      lists[t].push(item);
+    const { itemCluster, members } = clusterItems(rng, per, K);
+    for (let i = 1; i <= per; i++) {
+      itemDomain[d * per + i] = d;
+      itemTopic[d * per + i] = itemCluster[i];
     }
-    return lists.map((l) => Int32Array.from(l).sort());
+    return members.map((m) => m.map((i) => d * per + i));
   });
   const userTastes: Int32Array[] = [];
-  const sequenceFor = (taste: Int32Array, d: number): Int32Array => {
-    const n = intBetween(rng, minLength, maxLength);
-    const s = new Int32Array(n);
-    for (let t = 0; t < n; t++) {
-      if (rng.float() < noise) s[t] = d * per + 1 + rng.int(per);
-      else {
-        const pool = topicItems[d][taste[rng.int(taste.length)]];
-        s[t] = pool[rng.int(pool.length)];
-      }
-    }
-    return s;
+  const sequenceFor = (taste: Int32Array, d: number): Int32Array =>
+    drawSequence(rng, o, () => (rng.float() < o.noise ? d * per + 1 + rng.int(per) : pick(rng, topicItems[d][pick(rng, taste)])));
+  // The next user: their tastes, then one sequence per domain.
+  const drawUser = (): [Int32Array, Int32Array] => {
+    const taste = distinct(rng, K, o.tastes);
+    userTastes.push(taste);
+    return [sequenceFor(taste, 0), sequenceFor(taste, 1)];
   };
   const train: CrossDomainRow[] = [];
   let line = 2;
   for (let u = 0; u < nTrain; u++) {
-    const taste = distinct(rng, K, tastes);
-    userTastes.push(taste);
-    const seqs: [Int32Array, Int32Array] = [sequenceFor(taste, 0), sequenceFor(taste, 1)];
+    const seqs = drawUser();
     for (const d of [0, 1] as const) train.push({ user: u, seqs: [seqs[0], seqs[1]], domain: d, line: line++ });
   }
   const test: CrossDomainRow[] = [];
   const coldKinds = rng.permutation(nTest);
-  const nCold = Math.round(nTest * cold);
+  const nCold = Math.round(nTest * o.coldStart);
   line = 2;
   for (let k = 0; k < nTest; k++) {
     const u = nTrain + k;
-    const taste = distinct(rng, K, tastes);
-    userTastes.push(taste);
+    const seqs = drawUser();
     const d = (k % 2) as 0 | 1;
-    const seqs: [Int32Array, Int32Array] = [sequenceFor(taste, 0), sequenceFor(taste, 1)];
     const rank = coldKinds[k];
     if (rank < nCold) {
       seqs[d] = seqs[d].slice(seqs[d].length - 1);

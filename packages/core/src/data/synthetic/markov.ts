@@ -7,7 +7,7 @@
  * @module
  */
 import { Rng } from '../../tensor/rng.js';
-import { checkInt, checkProb, intBetween } from './common.js';
+import { checkInts, checkProbs, drawSequence, withDefaults } from './sequenceGenerator.js';
 
 /** Options of {@link markovSequences}. */
 export interface MarkovOptions {
@@ -37,29 +37,22 @@ export interface MarkovData {
   follow: number;
 }
 
+/** Option defaults (as documented on the options). */
+const DEFAULTS = { numUsers: 1000, numItems: 200, minLength: 10, maxLength: 30, follow: 0.9 };
+
 /** Generates Markov sequences (see module doc); deterministic under `seed`. */
 export function markovSequences(opts: MarkovOptions): MarkovData {
-  const numUsers = opts.numUsers ?? 1000;
-  const numItems = opts.numItems ?? 200;
-  const minLength = opts.minLength ?? 10;
-  const maxLength = opts.maxLength ?? 30;
-  const follow = opts.follow ?? 0.9;
-  checkInt('numUsers', numUsers, 1);
-  checkInt('numItems', numItems, 2);
-  checkInt('minLength', minLength, 1);
-  checkInt('maxLength', maxLength, minLength);
-  checkProb('follow', follow);
+  const o = withDefaults(opts, DEFAULTS);
+  checkInts(o, { numUsers: 1, numItems: 2, minLength: 1, maxLength: o.minLength });
+  checkProbs(o, ['follow']);
+  const { numItems, follow } = o;
   const rng = new Rng(opts.seed);
   const cycle = rng.permutation(numItems);
   const successor = new Int32Array(numItems + 1);
   for (let k = 0; k < numItems; k++) successor[cycle[k] + 1] = cycle[(k + 1) % numItems] + 1;
-  const sequences: Int32Array[] = [];
-  for (let u = 0; u < numUsers; u++) {
-    const n = intBetween(rng, minLength, maxLength);
-    const s = new Int32Array(n);
-    s[0] = 1 + rng.int(numItems);
-    for (let t = 1; t < n; t++) s[t] = rng.float() < follow ? successor[s[t - 1]] : 1 + rng.int(numItems);
-    sequences.push(s);
-  }
+  // A uniform first item, then the successor of the previous item with probability `follow`.
+  const sequences = Array.from({ length: o.numUsers }, () =>
+    drawSequence(rng, o, (t, s) => (t > 0 && rng.float() < follow ? successor[s[t - 1]] : 1 + rng.int(numItems))),
+  );
   return { sequences, numItems, successor, follow };
 }

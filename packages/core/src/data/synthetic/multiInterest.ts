@@ -7,7 +7,8 @@
  */
 import { Rng } from '../../tensor/rng.js';
 import type { ItemAttributes } from '../schema.js';
-import { checkInt, checkProb, clusterItems, distinct, intBetween, singleAttribute } from './common.js';
+import { clusterItems, distinct, intBetween, pick, singleAttribute } from './common.js';
+import { checkInts, checkProbs, drawSequence, withDefaults } from './sequenceGenerator.js';
 
 /** Options of {@link multiInterestSequences}. */
 export interface MultiInterestOptions {
@@ -47,48 +48,34 @@ export interface MultiInterestData {
   itemAttributes: ItemAttributes;
 }
 
+/** Option defaults (as documented on the options). */
+const DEFAULTS = { numUsers: 1000, numItems: 400, numClusters: 20, minInterests: 2, maxInterests: 4, minLength: 20, maxLength: 50, stay: 0.7, noise: 0.05 };
+
 /** Generates multi-interest sequences (see module doc); deterministic under `seed`. */
 export function multiInterestSequences(opts: MultiInterestOptions): MultiInterestData {
-  const numUsers = opts.numUsers ?? 1000;
-  const numItems = opts.numItems ?? 400;
-  const numClusters = opts.numClusters ?? 20;
-  const minI = opts.minInterests ?? 2;
-  const maxI = opts.maxInterests ?? 4;
-  const minLength = opts.minLength ?? 20;
-  const maxLength = opts.maxLength ?? 50;
-  const stay = opts.stay ?? 0.7;
-  const noise = opts.noise ?? 0.05;
-  checkInt('numUsers', numUsers, 1);
-  checkInt('numClusters', numClusters, 1);
-  checkInt('minInterests', minI, 1);
-  checkInt('maxInterests', maxI, minI);
-  if (maxI > numClusters) throw new RangeError('maxInterests must be <= numClusters');
-  checkInt('minLength', minLength, 1);
-  checkInt('maxLength', maxLength, minLength);
-  checkProb('stay', stay);
-  checkProb('noise', noise);
+  const o = withDefaults(opts, DEFAULTS);
+  checkInts(o, { numUsers: 1, numClusters: 1, minInterests: 1, maxInterests: o.minInterests });
+  if (o.maxInterests > o.numClusters) throw new RangeError('maxInterests must be <= numClusters');
+  checkInts(o, { minLength: 1, maxLength: o.minLength });
+  checkProbs(o, ['stay', 'noise']);
+  const { numItems, numClusters } = o;
   const rng = new Rng(opts.seed);
   const { itemCluster, members } = clusterItems(rng, numItems, numClusters);
   const sequences: Int32Array[] = [];
   const userInterests: Int32Array[] = [];
-  for (let u = 0; u < numUsers; u++) {
-    const interests = distinct(rng, numClusters, intBetween(rng, minI, maxI));
+  for (let u = 0; u < o.numUsers; u++) {
+    const interests = distinct(rng, numClusters, intBetween(rng, o.minInterests, o.maxInterests));
     userInterests.push(interests);
-    const n = intBetween(rng, minLength, maxLength);
-    const s = new Int32Array(n);
-    let cur = interests[rng.int(interests.length)];
-    for (let t = 0; t < n; t++) {
-      if (t > 0 && interests.length > 1 && rng.float() >= stay) {
+    let cur = -1;
+    const s = drawSequence(rng, o, (t) => {
+      if (t === 0) cur = pick(rng, interests); // the starting interest, drawn after the length
+      else if (interests.length > 1 && rng.float() >= o.stay) {
         let next = cur;
-        while (next === cur) next = interests[rng.int(interests.length)];
+        while (next === cur) next = pick(rng, interests);
         cur = next;
       }
-      if (rng.float() < noise) s[t] = 1 + rng.int(numItems);
-      else {
-        const m = members[cur];
-        s[t] = m[rng.int(m.length)];
-      }
-    }
+      return rng.float() < o.noise ? 1 + rng.int(numItems) : pick(rng, members[cur]);
+    });
     sequences.push(s);
   }
   return { sequences, numItems, itemCluster, userInterests, itemAttributes: singleAttribute(itemCluster, numClusters, numItems) };

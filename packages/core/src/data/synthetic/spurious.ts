@@ -11,7 +11,8 @@ import { Rng } from '../../tensor/rng.js';
 import { IdMap } from '../idmap.js';
 import type { ItemAttributes } from '../schema.js';
 import type { EvalCase } from '../splits.js';
-import { checkInt, checkProb, clusterItems, distinct, intBetween, singleAttribute } from './common.js';
+import { clusterItems, distinct, pick, singleAttribute } from './common.js';
+import { checkInts, checkProbs, drawSequence, withDefaults } from './sequenceGenerator.js';
 
 /** Options of {@link spuriousPropertyData}. */
 export interface SpuriousOptions {
@@ -63,26 +64,17 @@ export interface SpuriousData {
   testBias: number;
 }
 
+/** Option defaults (as documented on the options). */
+const DEFAULTS = { numUsers: 1000, numItems: 400, numClusters: 20, interests: 2, minLength: 10, maxLength: 30, stay: 0.8, trainBias: 0.8, testBias: 0 };
+
 /** Generates the spurious-property data (see module doc); deterministic under `seed`. */
 export function spuriousPropertyData(opts: SpuriousOptions): SpuriousData {
-  const numUsers = opts.numUsers ?? 1000;
-  const numItems = opts.numItems ?? 400;
-  const numClusters = opts.numClusters ?? 20;
-  const interests = opts.interests ?? 2;
-  const minLength = opts.minLength ?? 10;
-  const maxLength = opts.maxLength ?? 30;
-  const stay = opts.stay ?? 0.8;
-  const trainBias = opts.trainBias ?? 0.8;
-  const testBias = opts.testBias ?? 0;
-  checkInt('numUsers', numUsers, 1);
-  checkInt('numClusters', numClusters, 1);
-  if (numItems < 2 * numClusters) throw new RangeError('spuriousPropertyData: need at least 2 items per cluster');
-  checkInt('interests', interests, 1);
-  checkInt('minLength', minLength, 1);
-  checkInt('maxLength', maxLength, minLength);
-  checkProb('stay', stay);
-  checkProb('trainBias', trainBias);
-  checkProb('testBias', testBias);
+  const o = withDefaults(opts, DEFAULTS);
+  checkInts(o, { numUsers: 1, numClusters: 1 });
+  if (o.numItems < 2 * o.numClusters) throw new RangeError('spuriousPropertyData: need at least 2 items per cluster');
+  checkInts(o, { interests: 1, minLength: 1, maxLength: o.minLength });
+  checkProbs(o, ['stay', 'trainBias', 'testBias']);
+  const { numItems, numClusters, trainBias, testBias } = o;
   const rng = new Rng(opts.seed);
   const { itemCluster, members } = clusterItems(rng, numItems, numClusters);
   const itemProperty = new Uint8Array(numItems + 1);
@@ -96,24 +88,20 @@ export function spuriousPropertyData(opts: SpuriousOptions): SpuriousData {
     }
     return Int32Array.from(chosen);
   });
-  const draw = (cluster: number, bias: number): number => {
-    const pool = rng.float() < bias ? withProp[cluster] : members[cluster];
-    return pool[rng.int(pool.length)];
-  };
+  const draw = (cluster: number, bias: number): number => pick(rng, rng.float() < bias ? withProp[cluster] : members[cluster]);
   const train: Int32Array[] = [];
   const valid: EvalCase[] = [];
   const testBiased: EvalCase[] = [];
   const test: EvalCase[] = [];
-  for (let u = 0; u < numUsers; u++) {
-    const mine = distinct(rng, numClusters, interests);
-    let cur = mine[rng.int(mine.length)];
+  for (let u = 0; u < o.numUsers; u++) {
+    const mine = distinct(rng, numClusters, o.interests);
+    let cur = pick(rng, mine);
     const step = () => {
-      if (mine.length > 1 && rng.float() >= stay) cur = mine[rng.int(mine.length)];
+      if (mine.length > 1 && rng.float() >= o.stay) cur = pick(rng, mine);
       return cur;
     };
-    const n = intBetween(rng, minLength, maxLength);
-    const s = new Int32Array(n);
-    for (let t = 0; t < n; t++) s[t] = draw(step(), trainBias);
+    const s = drawSequence(rng, o, () => draw(step(), trainBias));
+    const n = s.length;
     train.push(s);
     const v = draw(step(), trainBias);
     valid.push({ user: u, history: s, target: v });
