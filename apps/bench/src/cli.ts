@@ -90,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const rel = rel0.startsWith('..') ? out.runDir : rel0;
     process.stdout.write(`report: ${path.join(rel, 'report.md')} · ${path.join(rel, 'report.html')}\n`);
     if (!out.complete && args.onlySeeds && out.ownComplete) {
-      process.stderr.write(`seeds ${args.onlySeeds.join(', ')} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other seeds: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
+      process.stderr.write(`seed${args.onlySeeds.length > 1 ? 's' : ''} ${args.onlySeeds.join(', ')} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other seeds: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
       return 0;
     }
     if (!out.complete) {
