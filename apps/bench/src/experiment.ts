@@ -141,6 +141,12 @@ export interface Experiment<S extends Schema = Schema, D = unknown> {
   prepare(ctx: PrepareContext<ConfigOf<S>>): Promise<D>;
   /** Trains and evaluates one cell. Must depend only on the config, the data and `cell.seed`. */
   runCell(ctx: CellContext<ConfigOf<S>, D>): Promise<CellResult>;
+  /**
+   * How many tensors `data` keeps alive between cells on purpose (a trained backbone shared by a seed's
+   * cells). The runner checks that every cell leaves `tf.memory().numTensors` unchanged; tensors counted
+   * here are left out of that check, so a cell that builds or frees shared state is not reported as a leak.
+   */
+  heldTensors?(data: D): number;
   /** What the standard report shows. */
   display: Display;
   /** Extra report sections (speed tables, sweeps, scatter plots). */

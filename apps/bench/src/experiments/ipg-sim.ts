@@ -23,6 +23,7 @@ import {
   type GuidanceBackbone,
   type GuidanceMethod,
 } from '@recsuite/ipg';
+import * as tf from '@tensorflow/tfjs-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scatterChart, type ScatterSeries } from '../charts/index.js';
@@ -52,6 +53,8 @@ interface SeedWorld {
 /** Prepared data: the seed worlds, built on first use and kept for the seed's cells. */
 interface IpgData {
   world(seed: number): Promise<SeedWorld>;
+  /** Tensors of the current seed's backbone (kept between the seed's cells). */
+  heldTensors(): number;
 }
 
 /** Seeds of everything random in a seed's world (the seed's own world, logs, targets and clicks). */
@@ -181,18 +184,33 @@ export default defineExperiment({
     // A seed's world is built by its first cell and kept for the seed's other cells (cells run seed by
     // seed; the previous seed's backbone is freed when the next seed starts). Its backbone is saved in
     // backbones/, so a resumed run reloads it instead of retraining. The first cell of each seed therefore
-    // leaves the backbone's tensors allocated: that is the shared backbone, not a leak.
+    // leaves the backbone's tensors allocated: that is the shared backbone, not a leak (`heldTensors`).
     let current: { seed: number; world: Promise<SeedWorld> } | null = null;
+    let held = 0;
     const data: IpgData = {
       async world(seed) {
         if (current?.seed === seed) return current.world;
-        if (current) (await current.world.catch(() => null))?.model.dispose();
-        current = { seed, world: build(seed) };
+        if (current) {
+          (await current.world.catch(() => null))?.model.dispose();
+          held = 0;
+        }
+        // Everything the world keeps (the backbone's variables and whatever else the model owns); its
+        // training is leak-checked by fit itself.
+        const start = tf.memory().numTensors;
+        current = {
+          seed,
+          world: build(seed).then((w) => {
+            held = tf.memory().numTensors - start;
+            return w;
+          }),
+        };
         return current.world;
       },
+      heldTensors: () => held,
     };
     return data;
   },
+  heldTensors: (data) => data.heldTensors(),
   async runCell(ctx) {
     const c = ctx.config;
     const w = await ctx.data.world(ctx.cell.seed);

@@ -79,6 +79,11 @@ export interface RunOutcome {
   cellsTotal: number;
   /** Records in cell order. */
   records: CellRecord[];
+  /**
+   * Cells run by this process that left more tensors allocated than they found (beside those the
+   * experiment declares held: its `heldTensors`); each is also logged as a warning.
+   */
+  leaks: Array<{ cell: string; tensors: number }>;
 }
 
 /**
@@ -181,6 +186,9 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   let failure: unknown;
   let ranNew = 0;
   let data: unknown;
+  const leaks: RunOutcome['leaks'] = [];
+  // Tensors not owned by the experiment's shared data: what a cell must leave unchanged.
+  const loose = (): number => tf.memory().numTensors - (data !== undefined ? (exp.heldTensors?.(data) ?? 0) : 0);
   try {
     if (cells.some((c) => mine(c) && !done.has(cellKey(c)))) {
       const prepareCtx = { config, runDir, backend, log: say };
@@ -194,7 +202,7 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
       }
       const cellBackend = cell.backend ?? backend;
       if (cellBackend !== tf.getBackend()) await initBackend(cellBackend, { log: false });
-      const before = tf.memory().numTensors;
+      const before = loose();
       const t0 = performance.now();
       const cp = progress.startCell(cellLabel(cell));
       let result;
@@ -213,8 +221,11 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
       done.set(cellKey(cell), rec);
       ranNew++;
       progress.endCell(shortResult(rec, exp.display.metrics));
-      const leaked = tf.memory().numTensors - before;
-      if (leaked > 0) say(`warning: ${cellLabel(cell)} left ${leaked} tensors allocated (a leak in the model or the cell)`);
+      const leaked = loose() - before;
+      if (leaked > 0) {
+        leaks.push({ cell: cellLabel(cell), tensors: leaked });
+        say(`warning: ${cellLabel(cell)} left ${leaked} tensors allocated (a leak in the model or the cell)`);
+      }
     }
   } catch (e) {
     failure = e;
@@ -253,5 +264,5 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   }
   if (failure) throw failure;
   if (signal.aborted) interrupted = true;
-  return { runDir, runId, summary, complete: records.length === cells.length, ownComplete, interrupted, cellsDone: records.length, cellsTotal: cells.length, records };
+  return { runDir, runId, summary, complete: records.length === cells.length, ownComplete, interrupted, cellsDone: records.length, cellsTotal: cells.length, records, leaks };
 }
