@@ -14,3 +14,5 @@ export { randomScorerLoss, rankingLoss } from './objective.js';
 export type { ObjectiveTerms } from './objective.js';
 export { stopGradient } from './stopGradient.js';
 export { AttributeConfounder } from './attributeConfounder.js';
+export { measureShift, shiftModel } from './spuriousShift.js';
+export type { ShiftOptions, ShiftResult } from './spuriousShift.js';

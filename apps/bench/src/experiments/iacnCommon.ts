@@ -15,6 +15,7 @@ import { ConfigError } from '../errors.js';
 import { modelSeedCells, type CellContext, type CellRecord, type CellResult, type CellSpec, type Display } from '../experiment.js';
 import { IACN_BASES, IACN_MAIN_MODELS, buildIacnModel, iacnModelName, parseIacnModel } from '../models/iacnModels.js';
 import type { ReportSection } from '../report/sections.js';
+import { recordsBySeed, seedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
 import { ctrSchema, type CtrConfig, type CtrPrepared } from './ctrCommon.js';
 
@@ -208,8 +209,6 @@ export const IACN_DISPLAY: Display = {
 // Report sections
 // ------------------------------------------------------------------------------------------------------
 
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
-const tCrit = (df: number) => (df < T95.length ? T95[df] : 1.96);
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : '—');
 const pm = (v: number[]) => {
@@ -217,25 +216,9 @@ const pm = (v: number[]) => {
   return s.n ? `${f4(s.mean)} ± ${f4(s.std)}` : '—';
 };
 
-/** Records of a model by seed. */
-function bySeed(records: readonly CellRecord[], model: string): Map<number, CellRecord> {
-  return new Map(records.filter((r) => r.model === model).map((r) => [r.seed, r]));
-}
-
-/** Per-seed paired difference `a − b` of a metric: mean and 95% t-interval over the shared seeds. */
-function seedPaired(records: readonly CellRecord[], a: string, b: string, metric: string, group = 'all') {
-  const A = bySeed(records, a);
-  const B = bySeed(records, b);
-  const seeds = [...A.keys()].filter((s) => B.has(s) && A.get(s)!.metrics[group]?.[metric] !== undefined && B.get(s)!.metrics[group]?.[metric] !== undefined).sort((x, y) => x - y);
-  const d = seeds.map((s) => A.get(s)!.metrics[group][metric] - B.get(s)!.metrics[group][metric]);
-  const { mean, std, n } = meanStd(d);
-  const half = n > 1 ? (tCrit(n - 1) * std) / Math.sqrt(n) : NaN;
-  return { seeds, d, mean, lo: mean - half, hi: mean + half, n };
-}
-
 /** Seed-averaged per-user AUCs of a model over `seeds`, or null when a cell lacks them. */
 function userAucs(records: readonly CellRecord[], model: string, seeds: readonly number[]): Float64Array | null {
-  const m = bySeed(records, model);
+  const m = recordsBySeed(records, model);
   let acc: Float64Array | null = null;
   for (const s of seeds) {
     const v = (m.get(s)?.info as { userAuc?: number[] } | undefined)?.userAuc;
@@ -298,13 +281,13 @@ function pairedSection(records: readonly CellRecord[], resamples: number): Repor
 function sweepSection(records: readonly CellRecord[], base: string, key: 'delta' | 'lambda', values: number[], main: number, label: string, fixed: string): ReportSection | null {
   const model = `IaCN+${base}`;
   const pts = [...new Set([...values, main])].sort((x, y) => x - y);
-  const baseAuc = [...bySeed(records, base).values()].map((r) => r.metrics.all.AUC);
+  const baseAuc = [...recordsBySeed(records, base).values()].map((r) => r.metrics.all.AUC);
   const rows: string[][] = [];
   const line: [number, number][] = [];
   const band: [number, number, number][] = [];
   for (const v of pts) {
     const name = v === main ? model : `${model}@${key}=${v}`;
-    const rs = [...bySeed(records, name).values()];
+    const rs = [...recordsBySeed(records, name).values()];
     if (!rs.length) continue;
     const a = rs.map((r) => r.metrics.all.AUC);
     const s = meanStd(a);
@@ -335,7 +318,7 @@ function lengthSection(records: readonly CellRecord[], base: string, lengths: nu
     const suffix = L === main ? '' : `@maxLen=${L}`;
     const p = seedPaired(records, `IaCN+${base}${suffix}`, `${base}${suffix}`, 'AUC');
     if (!p.n) continue;
-    const aucOf = (m: string) => p.seeds.map((s) => bySeed(records, m).get(s)!.metrics.all.AUC);
+    const aucOf = (m: string) => p.seeds.map((s) => recordsBySeed(records, m).get(s)!.metrics.all.AUC);
     rows.push([String(L), String(p.n), pm(aucOf(`${base}${suffix}`)), pm(aucOf(`IaCN+${base}${suffix}`)), signed(p.mean), `[${signed(p.lo)}, ${signed(p.hi)}]`]);
     gain.push([L, p.mean]);
     if (p.n > 1) band.push([L, p.lo, p.hi]);
@@ -359,8 +342,8 @@ function bucketSection(records: readonly CellRecord[]): ReportSection | null {
       const g = bucketName(b);
       const p = seedPaired(records, `IaCN+${base}`, base, 'AUC', g);
       if (!p.n) continue;
-      const n = bySeed(records, base).get(p.seeds[0])!.metrics[g].rows;
-      const aucOf = (m: string) => p.seeds.map((s) => bySeed(records, m).get(s)!.metrics[g].AUC);
+      const n = recordsBySeed(records, base).get(p.seeds[0])!.metrics[g].rows;
+      const aucOf = (m: string) => p.seeds.map((s) => recordsBySeed(records, m).get(s)!.metrics[g].AUC);
       rows.push([base, g, String(n), pm(aucOf(base)), pm(aucOf(`IaCN+${base}`)), signed(p.mean), p.n > 1 ? `[${signed(p.lo)}, ${signed(p.hi)}]` : '—']);
       pts.push([b[0], p.mean]);
     }

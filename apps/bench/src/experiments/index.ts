@@ -17,6 +17,7 @@ export const EXPERIMENTS: AnyExperiment[] = [
   (await import('./iacn-beauty.js')).default,
   (await import('./iacn-ml100k.js')).default,
   (await import('./irl4rec-beauty.js')).default,
+  (await import('./irl4rec-shift.js')).default,
   (await import('./i2vae-cloth-sport.js')).default,
   (await import('./ipg-sim.js')).default,
   (await import('./ml100k-all.js')).default,
