@@ -19,14 +19,14 @@ describe('irl4rec-shift, reduced, end to end', () => {
     const r = await runExperiment(planRun(exp, { layers, outDir: out }), { layers, outDir: out, runId: 'a', quiet: true });
     expect(r.complete).toBe(true);
     expect(r.leaks).toEqual([]);
-    expect(r.records.map((x) => `${x.model}/${x.seed}`)).toEqual(['SASRec/0', 'SASRec/1', 'Irl4Rec+SASRec/0', 'Irl4Rec+SASRec/1']);
+    expect(r.records.map((x) => `${x.model}/${x.seed}`)).toEqual(['SASRec/0', 'SASRec/1', 'Irl4Rec+SASRec/0', 'Irl4Rec+SASRec/1', 'SASRec+property/0', 'SASRec+property/1']);
     for (const rec of r.records) {
       const m = rec.metrics.all;
       expect(m.drop).toBeCloseTo((m['HR@10 (train-like)'] - m['HR@10']) / m['HR@10 (train-like)'], 12);
     }
     // seed s of the experiment is the fast test's seed s + 1: measured directly, the same numbers
     const data = spuriousPropertyData({ numUsers: 80, numItems: 30, numClusters: 3, seed: 2 });
-    const model = shiftModel('sasrec', true, data, 2, { dim: 8 });
+    const model = shiftModel('sasrec', 'irl4rec', data, 2, { dim: 8 });
     const direct = await measureShift(model, data, 2, 2, { dim: 8 });
     model.dispose();
     const cell = r.records.find((x) => x.model === 'Irl4Rec+SASRec' && x.seed === 1)!.metrics.all;
@@ -35,5 +35,6 @@ describe('irl4rec-shift, reduced, end to end', () => {
     const md = fs.readFileSync(path.join(out, 'irl4rec-shift', 'a', 'report.md'), 'utf8');
     expect(md).toContain('## Relative HR@10 drop under the shift');
     expect(md).toMatch(/\| SASRec \| 2 \|/);
+    expect(md).toContain('Irl4Rec+SASRec − SASRec+property: drop');
   }, 120_000);
 });

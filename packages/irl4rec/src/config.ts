@@ -27,6 +27,14 @@ export type ItemSide = 'split' | 'shared';
 /** Ranking loss `L` applied to each score set (BCE or BPR with the batch's sampled negatives). */
 export type RankingLossKind = 'bce' | 'bpr';
 
+/**
+ * What test scores use. `adjustment` (Irl4Rec): `⟨μ_t, e^t⟩` only. `joint` (a control, not Irl4Rec): the
+ * training score `⟨μ_t, e^t⟩ + ⟨s, e^s⟩`, so the confounder branch's input is used at test too; with
+ * `confounder: 'attributes'`, `alpha: 1`, `gamma: 0` and `beta: 0` it is the spec's "backbone + the same
+ * attributes" control, which shows what the side information alone is worth.
+ */
+export type TestScoreKind = 'adjustment' | 'joint';
+
 /** Independence penalty `D(t, s)` added to the objective (ours; default none, as in DIB's practical form). */
 export type IndependenceKind = 'none' | 'hsic' | 'club';
 
@@ -89,6 +97,8 @@ export interface Irl4RecConfig {
   independenceSign: 1 | -1;
   /** Rows of `t`, `s` used by the penalty per batch (HSIC is O(n²)). Default 128. */
   independenceRows: number;
+  /** What test scores use (see {@link TestScoreKind}). Default `adjustment`. */
+  testScore: TestScoreKind;
   /** Seed of the initial weights, dropout, masking and noise. Default 0. */
   seed: number;
 }
@@ -117,6 +127,7 @@ export const IRL4REC_DEFAULTS: Readonly<Omit<Irl4RecConfig, 'numItems' | 'confou
   independenceWeight: 0.1,
   independenceSign: 1,
   independenceRows: 128,
+  testScore: 'adjustment',
   seed: 0,
 });
 
@@ -173,6 +184,8 @@ export function irl4recConfig(cfg: Partial<Irl4RecConfig> & { numItems: number }
   need(typeof c.clipConfounderLoss === 'boolean', 'clipConfounderLoss', 'a boolean');
   need(['none', 'hsic', 'club'].includes(c.independence), 'independence', "one of 'none', 'hsic', 'club'");
   need(c.independence === 'none' || c.confounder !== 'none', 'independence', "'none' when confounder is 'none'");
+  need(['adjustment', 'joint'].includes(c.testScore), 'testScore', "one of 'adjustment', 'joint'");
+  need(c.testScore === 'adjustment' || c.confounder !== 'none', 'testScore', "'adjustment' when confounder is 'none'");
   need(inRange(c.independenceWeight, 0, Infinity), 'independenceWeight', 'a number >= 0');
   need(c.independenceSign === 1 || c.independenceSign === -1, 'independenceSign', '1 or -1');
   need(isInt(c.independenceRows, 2), 'independenceRows', 'an integer >= 2');

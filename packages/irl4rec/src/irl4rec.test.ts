@@ -28,6 +28,7 @@ describe('Irl4Rec config', () => {
     expect(() => irl4recConfig({ numItems: 5, confounder: 'attributes' })).toThrow(/config.numAttributes/);
     expect(() => irl4recConfig({ numItems: 2, confounder: 'attributes', numAttributes: 1, itemAttributes: [0, 1, 4] })).toThrow(/item 2 has 4/);
     expect(() => irl4recConfig({ numItems: 5, confounder: 'none', independence: 'hsic' })).toThrow(/config.independence/);
+    expect(() => irl4recConfig({ numItems: 5, confounder: 'none', testScore: 'joint' })).toThrow(/config.testScore must be 'adjustment' when confounder is 'none'/);
   });
 });
 
@@ -84,6 +85,39 @@ describeBackends(
         tf.dispose([before, after]);
         opt.dispose();
         m.dispose();
+      });
+    }
+
+    for (const [backbone, confounder] of [['sasrec', 'attributes'], ['bert4rec', 'attributes'], ['gru4rec', 'parallel'], ['sasrec', 'head']] as const) {
+      it(`the joint control adds ⟨s, e^s⟩ to the test score, and it depends on the branch (${backbone}, ${confounder})`, () => {
+        const cfg = { confounder, itemAttributes: attrs, numAttributes: 2 };
+        const adj = small(backbone, cfg);
+        const joint = small(backbone, { ...cfg, testScore: 'joint' });
+        const a = adj.scoreAll(evalBatch);
+        const j = joint.scoreAll(evalBatch);
+        expect(j.shape).toEqual([2, N + 1]);
+        // ⟨s, e^s_i⟩ from the branch's parts, by hand
+        const extra = tf.tidy(() => {
+          const input = joint.backbone.queryInput(evalBatch);
+          const hs = joint.attributeBranch
+            ? (tf.squeeze(tf.slice(joint.attributeBranch.encode(input), [0, input.maxLen - 1, 0], [-1, 1, -1]), [1]) as tf.Tensor2D)
+            : joint.confounderBackbone
+              ? joint.confounderBackbone.query(input)
+              : joint.backbone.query(input);
+          const sv = joint.confounderHead!.apply(hs) as tf.Tensor2D;
+          const ids = Int32Array.from({ length: N + 1 }, (_, i) => i);
+          const es = (joint.attributeBranch ? joint.attributeBranch.items(ids) : joint.confounderItems!.table) as tf.Tensor2D;
+          return tf.add(a, tf.matMul(sv, es, false, true));
+        });
+        expectClose(j, Array.from(extra.dataSync()), 1e-4);
+        const conf = joint.confounderVariables();
+        const rng = new Rng(9);
+        for (const v of conf) tf.tidy(() => v.assign(tf.add(v, tf.mul(tf.randomNormal(v.shape, 0, 1, 'float32', rng.nextU32()), 3))));
+        const moved = joint.scoreAll(evalBatch);
+        expect(Math.max(...Array.from(tf.tidy(() => tf.abs(tf.sub(moved, j))).dataSync()))).toBeGreaterThan(1e-3);
+        tf.dispose([a, j, extra, moved]);
+        adj.dispose();
+        joint.dispose();
       });
     }
 

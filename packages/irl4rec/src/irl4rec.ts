@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dense, Embedding, GaussianHead, Rng, klStandardNormal, randomNormal, type SeqBatch } from '@recsuite/core';
 import { AttributeConfounder } from './attributeConfounder.js';
-import { ItemDotModel, targetRows } from '@recsuite/baselines';
+import { ItemDotModel, lastPosition, targetRows } from '@recsuite/baselines';
 import { Backbone, type PreparedBatch } from './backbone.js';
 import { Club } from './club.js';
 import { irl4recConfig, type Irl4RecConfig } from './config.js';
@@ -199,17 +199,35 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     return total;
   }
 
-  /** Test-time user vectors `μ_t [B, d]` (adjustment part only, inference mode). */
+  /**
+   * Test-time user vectors, inference mode: `μ_t [B, d]` (adjustment part only). With the `joint` control
+   * (`testScore: 'joint'`), `[μ_t ‖ s] [B, d + d_s]`, `s` from the confounder branch at the query position.
+   */
   userVector(batch: SeqBatch): tf.Tensor2D {
     this.checkBatch(batch);
-    return tf.tidy(() => this.adjustment.muLayer.apply(this.backbone.query(this.backbone.queryInput(batch))) as tf.Tensor2D);
+    return tf.tidy(() => {
+      const input = this.backbone.queryInput(batch);
+      const h = this.backbone.query(input);
+      const mu = this.adjustment.muLayer.apply(h) as tf.Tensor2D;
+      if (this.config.testScore !== 'joint') return mu;
+      const attrs = this.attributeBranch;
+      const hs = attrs ? lastPosition(attrs.encode(input)) : this.confounderBackbone ? this.confounderBackbone.query(input) : h;
+      return tf.concat([mu, (this.confounderHead as Dense).apply(hs) as tf.Tensor2D], 1);
+    });
   }
 
-  /** `e^t` without BERT4Rec's [mask] row, `[numItems + 1, d]`: test scores are `⟨μ_t, e^t_i⟩` (confounder part unused). */
+  /**
+   * `e^t` without BERT4Rec's [mask] row, `[numItems + 1, d]`: test scores are `⟨μ_t, e^t_i⟩` (confounder
+   * part unused). With the `joint` control, `[e^t ‖ e^s]`.
+   */
   protected itemTable(): tf.Tensor2D {
     const table = this.backbone.items.table;
     const n = this.config.numItems + 1;
-    return table.shape[0] === n ? table : (tf.slice(table, [0, 0], [n, table.shape[1]]) as tf.Tensor2D); // drop BERT4Rec's [mask] row
+    const et = table.shape[0] === n ? table : (tf.slice(table, [0, 0], [n, table.shape[1]]) as tf.Tensor2D); // drop BERT4Rec's [mask] row
+    if (this.config.testScore !== 'joint') return et;
+    const ids = Int32Array.from({ length: n }, (_, i) => i);
+    const es = this.attributeBranch ? this.attributeBranch.items(ids) : this.confounderItems ? this.confounderItems.table : et;
+    return tf.concat([et, es as tf.Tensor2D], 1);
   }
 
   /** BERT4Rec's query input appends a [mask], so its `recommend` batch has one more slot (at least 2). */

@@ -24,7 +24,7 @@ async function mechanism(backbone: BackboneKind, epochs = EPOCHS): Promise<void>
     const t0 = Date.now();
     const data = spuriousPropertyData({ numUsers: 400, numItems: 60, numClusters: 3, seed });
     const run = async (irl: boolean) => {
-      const model = shiftModel(backbone, irl, data, seed, { maxLen: MAX_LEN });
+      const model = shiftModel(backbone, irl ? 'irl4rec' : 'backbone', data, seed, { maxLen: MAX_LEN });
       try {
         return await measureShift(model, data, seed, epochs, { maxLen: MAX_LEN, onEpoch: breathe });
       } finally {

@@ -41,18 +41,25 @@ export interface ShiftResult {
 const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05 };
 
 /**
- * The study's model: the backbone alone, or Irl4Rec on it (`irl`) with the property as the confounder
- * branch's item attribute and α = 1, so the adjustment part is trained only jointly with the confounder
- * part and the property-driven share of clicks is left to s.
+ * A model of the study: `backbone` alone; `irl4rec`, Irl4Rec on it with the property as the confounder
+ * branch's item attribute and α = 1 (the adjustment part is trained only jointly with the confounder part,
+ * so the property-driven share of clicks is left to s, which test scores drop); or `control`, the same
+ * network trained on the joint score alone (γ = 0, β = 0) and scored with it at test (`testScore:
+ * 'joint'`): the backbone given the property as side information.
+ */
+export type ShiftVariant = 'backbone' | 'irl4rec' | 'control';
+
+/**
+ * Builds a fresh model of the study (see {@link ShiftVariant}).
  * @param backbone - which sequence encoder.
- * @param irl - Irl4Rec on the backbone, or the backbone alone.
+ * @param variant - the backbone alone, Irl4Rec on it, or the "backbone + property" control.
  * @param data - the generated data (its item count and property).
  * @param seed - initialisation seed.
  */
-export function shiftModel(backbone: BackboneKind, irl: boolean, data: SpuriousData, seed: number, opts: ShiftOptions = {}): RecModel<SeqBatch> {
+export function shiftModel(backbone: BackboneKind, variant: ShiftVariant, data: SpuriousData, seed: number, opts: ShiftOptions = {}): RecModel<SeqBatch> {
   const o = { ...DEFAULTS, ...opts };
   const common = { numItems: data.numItems, maxLen: o.maxLen, dim: o.dim, blocks: 1, dropout: 0.1, seed };
-  if (!irl) {
+  if (variant === 'backbone') {
     if (backbone === 'sasrec') return new SASRec(common);
     if (backbone === 'gru4rec') return new GRU4Rec(common);
     return new BERT4Rec({ ...common, heads: 1 });
@@ -65,7 +72,7 @@ export function shiftModel(backbone: BackboneKind, irl: boolean, data: SpuriousD
     itemAttributes: Array.from(data.itemProperty, (v, i) => (i === 0 ? 0 : v ? 1 : 2)),
     numAttributes: 2,
     alpha: 1,
-    gamma: o.gamma,
+    ...(variant === 'irl4rec' ? { gamma: o.gamma } : { gamma: 0, beta: 0, testScore: 'joint' as const }),
   };
   return new Irl4Rec(cfg);
 }
