@@ -4,7 +4,7 @@
  * negatives).
  * @module
  */
-import { leaveOneOut, loadSequenceFile, type EvalCase } from '@recsuite/core';
+import { leaveOneOut, loadSequenceFile, type EvalCase, type IdMap } from '@recsuite/core';
 import path from 'node:path';
 import { cfInteractions, type CFInteractions } from '@recsuite/baselines';
 
@@ -57,10 +57,13 @@ export function prepareSeqData(sequences: readonly Int32Array[], numItems: numbe
   };
 }
 
-/** Loads a sequence file, splits it leave-one-out and logs its size in one line. */
-export async function loadSeqData(file: string, log: (line: string) => void): Promise<SeqData> {
+/**
+ * Loads a sequence file, splits it leave-one-out and logs its size in one line. `items` maps the file's
+ * raw item ids to the dense ids (for side files such as item attributes).
+ */
+export async function loadSeqData(file: string, log: (line: string) => void): Promise<SeqData & { items: IdMap }> {
   const ds = await loadSequenceFile(file);
   const d = prepareSeqData(ds.sequences, ds.numItems);
   log(`${path.basename(file)}: ${d.stats.users} users, ${d.stats.items} items, ${d.stats.interactions} interactions, ${d.stats.testUsers} test users`);
-  return d;
+  return { ...d, items: ds.items };
 }

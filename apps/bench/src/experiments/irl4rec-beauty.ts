@@ -1,17 +1,20 @@
 /**
  * `irl4rec-beauty`: Irl4Rec on SASRec, GRU4Rec and BERT4Rec beside the plain backbones on Amazon Beauty
  * (leave-one-out, full ranking with the user's items excluded, selected on validation NDCG@10, 3 seeds),
- * with the ablations `:gamma0` (γ = 0), `:beta0` (β = 0) and `:no-confounder` (no confounder branch).
- * The paper (arXiv 2308.11728) is withdrawn; its gains are quoted in the README, not a target. The
- * attribute-confounder variant and its "backbone + attributes" control are not in this table yet.
+ * with the ablations `:gamma0` (γ = 0), `:beta0` (β = 0) and `:no-confounder` (no confounder branch), the
+ * attribute-confounder variant `:attributes` (the confounder branch reads each item's first attribute in
+ * `Beauty_item2attributes.json`) and its control `X+attributes` (the same network trained on the joint
+ * score alone and scored with it at test: the backbone given the same attributes, so the objective is not
+ * credited for side information). The paper (arXiv 2308.11728) is withdrawn; its gains are quoted in the
+ * README, not a target.
  * @module
  */
-import { Adam, trainSequenceBatches } from '@recsuite/core';
+import { Adam, loadItemAttributes, trainSequenceBatches } from '@recsuite/core';
 import { Irl4Rec, type BackboneKind, type Irl4RecConfig } from '@recsuite/irl4rec';
 import path from 'node:path';
 import { runSeqRankingCell } from '../cells/rankingCell.js';
-import { loadSeqData } from '../cells/seqData.js';
-import { file, int, intList, subsetOf } from '../config/fields.js';
+import { loadSeqData, type SeqData } from '../cells/seqData.js';
+import { file, int, intList, str, subsetOf } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
@@ -20,7 +23,29 @@ import { seqSteps } from '../models/seqModels.js';
 import type { ModelFactory } from '../models/types.js';
 
 const BACKBONES: Record<string, BackboneKind> = { SASRec: 'sasrec', GRU4Rec: 'gru4rec', BERT4Rec: 'bert4rec' };
-const VARIANTS: Record<string, Partial<Irl4RecConfig>> = { '': {}, ':gamma0': { gamma: 0 }, ':beta0': { beta: 0 }, ':no-confounder': { confounder: 'none' } };
+
+/** One attribute id per item (`0..numItems`) and the id range, for the attribute confounder. */
+interface SingleAttribute {
+  itemAttributes: number[];
+  numAttributes: number;
+}
+
+/** The data of a run: the leave-one-out split, and each item's first attribute when a model needs it. */
+interface Irl4RecBeautyData extends SeqData {
+  attribute: SingleAttribute | null;
+}
+
+/** Irl4Rec's config overrides by model-name suffix; the attribute ones need the items' attribute. */
+const VARIANTS: Record<string, (a: SingleAttribute | null) => Partial<Irl4RecConfig>> = {
+  '': () => ({}),
+  ':gamma0': () => ({ gamma: 0 }),
+  ':beta0': () => ({ beta: 0 }),
+  ':no-confounder': () => ({ confounder: 'none' }),
+  ':attributes': (a) => ({ confounder: 'attributes', ...a }),
+};
+/** The "backbone + the same attributes" control: Irl4Rec's network on the joint score, used at test too. */
+const CONTROL = (a: SingleAttribute | null): Partial<Irl4RecConfig> => ({ confounder: 'attributes', ...a, alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
+const needsAttribute = (model: string) => model.endsWith(':attributes') || model.endsWith('+attributes');
 
 /** Irl4Rec (default objective, parallel confounder branch, split item tables) on a backbone, with overrides. */
 function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>): ModelFactory {
@@ -49,13 +74,27 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>): 
   };
 }
 
-const FACTORIES: Record<string, ModelFactory> = {};
-for (const [name, kind] of Object.entries(BACKBONES)) {
-  FACTORIES[name] = RANKING_MODELS[name as keyof typeof RANKING_MODELS];
-  for (const [suffix, extra] of Object.entries(VARIANTS)) FACTORIES[`Irl4Rec+${name}${suffix}`] = irl4recFactory(kind, extra);
+/** The factory of a model name, given the items' attribute (null when no model of the run needs it). */
+function factoryOf(name: string, attribute: SingleAttribute | null): ModelFactory {
+  if (name in BACKBONES) return RANKING_MODELS[name as keyof typeof RANKING_MODELS];
+  const control = /^(\w+)\+attributes$/.exec(name);
+  if (control) return irl4recFactory(BACKBONES[control[1]], CONTROL(attribute));
+  const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(name)!;
+  return irl4recFactory(BACKBONES[m[1]], VARIANTS[m[2] ?? ''](attribute));
 }
-const MODEL_NAMES = Object.keys(FACTORIES);
-const DEFAULT_MODELS = MODEL_NAMES.filter((m) => !m.includes(':'));
+
+const MODEL_NAMES: string[] = [];
+for (const name of Object.keys(BACKBONES)) {
+  MODEL_NAMES.push(name);
+  for (const suffix of Object.keys(VARIANTS)) MODEL_NAMES.push(`Irl4Rec+${name}${suffix}`);
+  MODEL_NAMES.push(`${name}+attributes`);
+}
+const DEFAULT_MODELS = MODEL_NAMES.filter((m) => !m.includes(':') && !m.endsWith('+attributes'));
+
+/** Each item's first listed attribute (0 when it has none), as one attribute id per item. */
+function firstAttribute(values: readonly Int32Array[], numValues: number): SingleAttribute {
+  return { itemAttributes: values.map((v, i) => (i > 0 && v.length > 0 ? v[0] : 0)), numAttributes: numValues };
+}
 
 export default defineExperiment({
   name: 'irl4rec-beauty',
@@ -63,7 +102,8 @@ export default defineExperiment({
   status: 'ready',
   schema: {
     dataset: file('amazon-beauty/Beauty.txt', 'sequence file: one user per line, "user item1 item2 ..." in time order'),
-    models: subsetOf(MODEL_NAMES, DEFAULT_MODELS, 'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder)'),
+    models: subsetOf(MODEL_NAMES, DEFAULT_MODELS, 'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes)'),
+    attributes: str('Beauty_item2attributes.json', 'item → attribute-ids JSON beside the dataset (the :attributes variant and the X+attributes control read each item\'s first attribute)'),
     seeds: int(3, { min: 1, max: 100, doc: 'number of seeds' }),
     epochs: int(200, { min: 1, doc: 'maximum epochs' }),
     patience: int(10, { min: 1, doc: 'validations without improvement before stopping' }),
@@ -80,6 +120,7 @@ export default defineExperiment({
   validate(c) {
     if (!c.ks.includes(10)) throw new ConfigError('ks', 'must include 10 (models are selected on validation NDCG@10)');
   },
+  requiredFiles: (c) => (c.models.some(needsAttribute) ? [{ path: path.resolve(path.dirname(c.dataset), c.attributes), key: 'attributes' }] : []),
   cells: (c) => modelSeedCells(c.models, c.seeds),
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),
   protocol: (c) => ({
@@ -88,12 +129,24 @@ export default defineExperiment({
       `data: ${path.basename(c.dataset)} (one user per line, items in time order)`,
       'split: per user, last item = test target, second-last = validation target, the rest = training',
       'Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables, BCE with one sampled negative; test scores use the adjustment part only',
+      ...(c.models.some(needsAttribute)
+        ? [`attributes: each item's first attribute in ${c.attributes} (brand or category, as listed); Irl4Rec+X:attributes = Irl4Rec with the attribute confounder branch (default α, β, γ); X+attributes = the same network with α = 1, γ = 0, β = 0, scored with ⟨μ_t, e^t⟩ + ⟨s, e^s⟩ at test (the backbone given the same attributes)`]
+        : []),
       `model selection: validation NDCG@10 every ${c.validateEvery} epoch(s), best weights restored, stop after ${c.patience} validations without improvement, at most ${c.epochs} epochs`,
       `seeds: ${c.seeds}; required: non-inferiority (Irl4Rec mean >= backbone mean - one std); the withdrawn paper's gains are not a reference`,
     ],
   }),
-  prepare: ({ config: c, log }) => loadSeqData(c.dataset, log),
-  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, FACTORIES[ctx.cell.model], hyperFor(ctx.config, ctx.cell.model), ctx.config),
+  async prepare({ config: c, log }): Promise<Irl4RecBeautyData> {
+    const d = await loadSeqData(c.dataset, log);
+    let attribute: SingleAttribute | null = null;
+    if (c.models.some(needsAttribute)) {
+      const a = await loadItemAttributes(path.resolve(path.dirname(c.dataset), c.attributes), { items: d.items });
+      attribute = firstAttribute(a.values, a.numValues);
+      log(`${c.attributes}: first attribute of each item, ${new Set(attribute.itemAttributes.filter((v) => v > 0)).size} distinct values`);
+    }
+    return { ...d, attribute };
+  },
+  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, factoryOf(ctx.cell.model, ctx.data.attribute), hyperFor(ctx.config, ctx.cell.model), ctx.config),
   display: {
     metrics: ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20', 'epochs', 'epoch_s'],
     chartMetrics: ['HR@10', 'NDCG@10'],
