@@ -24,8 +24,12 @@ export type ConfounderKind = 'parallel' | 'head' | 'attributes' | 'none';
  */
 export type ItemSide = 'split' | 'shared';
 
-/** Ranking loss `L` applied to each score set (BCE or BPR with the batch's sampled negatives). */
-export type RankingLossKind = 'bce' | 'bpr';
+/**
+ * Ranking loss `L` applied to each score set: BCE or BPR with the batch's sampled negatives, or `ce`,
+ * cross-entropy over all items (full softmax; the loss GRU4Rec and BERT4Rec train with, and SASRec's
+ * RecBole default). With `ce` the score sets `t`, `[t‖s]` and `s` are each a softmax over every item.
+ */
+export type RankingLossKind = 'bce' | 'bpr' | 'ce';
 
 /**
  * What test scores use. `adjustment` (Irl4Rec): `⟨μ_t, e^t⟩` only. `joint` (a control, not Irl4Rec): the
@@ -175,7 +179,7 @@ export function irl4recConfig(cfg: Partial<Irl4RecConfig> & { numItems: number }
   need(['split', 'shared'].includes(c.itemSide), 'itemSide', "one of 'split', 'shared'");
   need(c.itemSide !== 'shared' || c.confounder !== 'attributes', 'itemSide', "'split' with confounder 'attributes'");
   need(c.itemSide !== 'shared' || c.confounderDim === c.dim, 'confounderDim', `equal to dim (${c.dim}) when itemSide is 'shared'`);
-  need(['bce', 'bpr'].includes(c.rankingLoss), 'rankingLoss', "one of 'bce', 'bpr'");
+  need(['bce', 'bpr', 'ce'].includes(c.rankingLoss), 'rankingLoss', "one of 'bce', 'bpr', 'ce'");
   need(isInt(c.numNegatives, 1), 'numNegatives', 'an integer >= 1');
   need(c.sigma === 'learned' || (typeof c.sigma === 'number' && c.sigma >= 0 && Number.isFinite(c.sigma)), 'sigma', "a number >= 0 or 'learned'");
   need(inRange(c.alpha, 0, 1), 'alpha', 'a number in [0, 1]');

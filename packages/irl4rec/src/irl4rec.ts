@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dense, Embedding, GaussianHead, Rng, klStandardNormal, randomNormal, type SeqBatch } from '@recsuite/core';
 import { AttributeConfounder } from './attributeConfounder.js';
-import { ItemDotModel, lastPosition, targetRows } from '@recsuite/baselines';
+import { ItemDotModel, lastPosition, softmaxLoss, targetRows } from '@recsuite/baselines';
 import { Backbone, type PreparedBatch } from './backbone.js';
 import { Club } from './club.js';
 import { irl4recConfig, type Irl4RecConfig } from './config.js';
@@ -11,6 +11,9 @@ import { randomScorerLoss, rankingLoss, type ObjectiveTerms } from './objective.
 // Irl4Rec: "Irl4Rec: Invariant Representation Learning for Sequential Recommendation", arXiv 2308.11728
 // (withdrawn by its author). Objective in the form of DIB: Liu et al., "Mitigating Confounding Bias in
 // Recommendation via Information Bottleneck", RecSys 2021.
+
+/** Ids `0..numItems` (every row of an item table). */
+const allItemIds = (numItems: number): Int32Array => Int32Array.from({ length: numItems + 1 }, (_, i) => i);
 
 /** Seed offset of the parallel confounder backbone (so its weights differ from the adjustment one's). */
 const CONFOUNDER_SEED_OFFSET = 7919;
@@ -140,8 +143,12 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
         compression = tf.mean(tf.sum(tf.square(mu), 1)) as tf.Scalar; // β‖μ_t‖²
       }
       const itemsT = (ids: Int32Array) => this.backbone.items.lookup(ids);
-      const st = this.scorePrepared(t, itemsT, p);
-      const lt = rankingLoss(c.rankingLoss, st.pos, st.neg);
+      const kind = c.rankingLoss;
+      const N = c.numItems;
+      // ce: every score set is a softmax over items 1..N (e^t without BERT4Rec's [mask] row)
+      const tableT = kind === 'ce' ? this.withoutMask(this.backbone.items.all()) : null;
+      const st = kind === 'ce' ? null : this.scorePrepared(t, itemsT, p);
+      const lt = kind === 'ce' ? softmaxLoss(t, tableT!, p.targets, N) : rankingLoss(kind, st!.pos, st!.neg); // L(t)
       const zero = tf.scalar(0);
       let lts = lt;
       let ls: tf.Scalar = zero;
@@ -153,12 +160,18 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
         const hs = attrs ? targetRows(attrs.encode(p.input), p.index) : this.confounderBackbone ? this.confounderBackbone.rows(p, this.training) : h;
         const s = this.confounderHead.apply(hs) as tf.Tensor2D;
         const es = this.confounderItems;
-        const itemsS = attrs ? (ids: Int32Array) => attrs.items(ids) : es ? (ids: Int32Array) => es.lookup(ids) : itemsT;
-        const ss = this.scorePrepared(s, itemsS, p);
-        lts = rankingLoss(c.rankingLoss, tf.add(st.pos, ss.pos), tf.add(st.neg, ss.neg)); // L([t‖s])
-        ls = rankingLoss(c.rankingLoss, ss.pos, ss.neg); // L(s)
+        if (kind === 'ce') {
+          const tableS = attrs ? (attrs.items(allItemIds(N)) as tf.Tensor2D) : es ? es.all() : tableT!;
+          lts = softmaxLoss(tf.concat([t, s], 1), tf.concat([tableT!, tableS], 1), p.targets, N); // L([t‖s])
+          ls = softmaxLoss(s, tableS, p.targets, N); // L(s)
+        } else {
+          const itemsS = attrs ? (ids: Int32Array) => attrs.items(ids) : es ? (ids: Int32Array) => es.lookup(ids) : itemsT;
+          const ss = this.scorePrepared(s, itemsS, p);
+          lts = rankingLoss(kind, tf.add(st!.pos, ss.pos), tf.add(st!.neg, ss.neg)); // L([t‖s])
+          ls = rankingLoss(kind, ss.pos, ss.neg); // L(s)
+        }
         // guard: L(s) clipped at its value for a random scorer, so −γ·L(s) cannot diverge
-        confTerm = c.clipConfounderLoss ? tf.minimum(ls, randomScorerLoss(c.rankingLoss, ss.neg.shape[1])) : ls;
+        confTerm = c.clipConfounderLoss ? tf.minimum(ls, randomScorerLoss(kind, p.negatives.length / p.targets.length, N)) : ls;
         if (c.independence !== 'none') {
           const n = Math.min(t.shape[0], c.independenceRows);
           const rows = this.penaltyRows(t.shape[0], n);
@@ -221,13 +234,16 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
    * part unused). With the `joint` control, `[e^t ‖ e^s]`.
    */
   protected itemTable(): tf.Tensor2D {
-    const table = this.backbone.items.table;
-    const n = this.config.numItems + 1;
-    const et = table.shape[0] === n ? table : (tf.slice(table, [0, 0], [n, table.shape[1]]) as tf.Tensor2D); // drop BERT4Rec's [mask] row
+    const et = this.withoutMask(this.backbone.items.table);
     if (this.config.testScore !== 'joint') return et;
-    const ids = Int32Array.from({ length: n }, (_, i) => i);
-    const es = this.attributeBranch ? this.attributeBranch.items(ids) : this.confounderItems ? this.confounderItems.table : et;
+    const es = this.attributeBranch ? this.attributeBranch.items(allItemIds(this.config.numItems)) : this.confounderItems ? this.confounderItems.table : et;
     return tf.concat([et, es as tf.Tensor2D], 1);
+  }
+
+  /** Rows `0..numItems` of an item table (drops BERT4Rec's [mask] row). */
+  private withoutMask(table: tf.Tensor2D): tf.Tensor2D {
+    const n = this.config.numItems + 1;
+    return table.shape[0] === n ? table : (tf.slice(table, [0, 0], [n, table.shape[1]]) as tf.Tensor2D);
   }
 
   /** BERT4Rec's query input appends a [mask], so its `recommend` batch has one more slot (at least 2). */

@@ -16,6 +16,9 @@ describeBackends('Irl4Rec objective', () => {
     const z2 = tf.zeros([3, 4]) as tf.Tensor2D;
     expectClose(rankingLoss('bce', z1, z2), randomScorerLoss('bce', 4), 1e-5);
     expectClose(rankingLoss('bpr', z1, z2), randomScorerLoss('bpr', 4), 1e-5);
+    // ce: a uniform softmax over N items costs ln N; the item count is required
+    expect(randomScorerLoss('ce', 1, 20)).toBeCloseTo(Math.log(20), 12);
+    expect(() => randomScorerLoss('ce', 1)).toThrow(/numItems is required for ce/);
     tf.dispose([pos, neg, z1, z2]);
   });
 

@@ -6,15 +6,22 @@ import type { RankingLossKind } from './config.js';
  * - `bce`: `softplus(−pos) + Σ_j softplus(neg_j)` (= −log σ(pos) − Σ log(1 − σ(neg)), SASRec eq. 5);
  * - `bpr`: `mean_j softplus(neg_j − pos)` (= −log σ(pos − neg)).
  */
-export function rankingLoss(kind: RankingLossKind, pos: tf.Tensor1D, neg: tf.Tensor2D): tf.Scalar {
+export function rankingLoss(kind: Exclude<RankingLossKind, 'ce'>, pos: tf.Tensor1D, neg: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     if (kind === 'bce') return tf.mean(tf.add(tf.softplus(tf.neg(pos)), tf.sum(tf.softplus(neg), 1))) as tf.Scalar;
     return tf.mean(tf.softplus(tf.sub(neg, tf.expandDims(pos, 1)))) as tf.Scalar;
   });
 }
 
-/** The value of {@link rankingLoss} for a random scorer (every score 0): `(1 + k)·ln 2` (BCE), `ln 2` (BPR). */
-export function randomScorerLoss(kind: RankingLossKind, numNegatives: number): number {
+/**
+ * The value of a ranking loss for a random scorer (every score 0): `(1 + k)·ln 2` (BCE with `k`
+ * negatives), `ln 2` (BPR), `ln N` (`ce`, a softmax over `numItems` = N items).
+ */
+export function randomScorerLoss(kind: RankingLossKind, numNegatives: number, numItems?: number): number {
+  if (kind === 'ce') {
+    if (!(numItems !== undefined && numItems >= 1)) throw new RangeError('randomScorerLoss: numItems is required for ce');
+    return Math.log(numItems);
+  }
   return kind === 'bce' ? (1 + numNegatives) * Math.LN2 : Math.LN2;
 }
 

@@ -7,7 +7,7 @@
  */
 import { Adam, Rng, evaluateRanking, trainSequenceBatches, type RecModel, type SeqBatch, type SpuriousData } from '@recsuite/core';
 import { BERT4Rec, GRU4Rec, SASRec } from '@recsuite/baselines';
-import type { BackboneKind, Irl4RecConfig } from './config.js';
+import type { BackboneKind, Irl4RecConfig, RankingLossKind } from './config.js';
 import { Irl4Rec } from './irl4rec.js';
 
 /** Sizes and training settings of the study (defaults: the fast test's). */
@@ -24,6 +24,11 @@ export interface ShiftOptions {
   k?: number;
   /** Irl4Rec's γ, weight of the negative confounder term (default 0.05). */
   gamma?: number;
+  /**
+   * Irl4Rec's ranking loss (and the control's): `bce` (default), `bpr`, `ce`, or `backbone`, the loss the
+   * backbone itself trains with here (SASRec BCE, GRU4Rec and BERT4Rec full-softmax cross-entropy).
+   */
+  irlLoss?: RankingLossKind | 'backbone';
   /** Called after each epoch (progress; also lets an event loop breathe). */
   onEpoch?: (epoch: number) => void | Promise<void>;
 }
@@ -38,7 +43,7 @@ export interface ShiftResult {
   drop: number;
 }
 
-const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05 };
+const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05, irlLoss: 'bce' as RankingLossKind | 'backbone' };
 
 /**
  * A model of the study: `backbone` alone; `irl4rec`, Irl4Rec on it with the property as the confounder
@@ -72,6 +77,7 @@ export function shiftModel(backbone: BackboneKind, variant: ShiftVariant, data: 
     itemAttributes: Array.from(data.itemProperty, (v, i) => (i === 0 ? 0 : v ? 1 : 2)),
     numAttributes: 2,
     alpha: 1,
+    rankingLoss: o.irlLoss === 'backbone' ? (backbone === 'sasrec' ? 'bce' : 'ce') : o.irlLoss,
     ...(variant === 'irl4rec' ? { gamma: o.gamma } : { gamma: 0, beta: 0, testScore: 'joint' as const }),
   };
   return new Irl4Rec(cfg);

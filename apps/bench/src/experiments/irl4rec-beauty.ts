@@ -10,17 +10,17 @@
  * @module
  */
 import { Adam, loadItemAttributes, trainSequenceBatches } from '@recsuite/core';
-import { Irl4Rec, type BackboneKind, type Irl4RecConfig } from '@recsuite/irl4rec';
+import { Irl4Rec, type BackboneKind, type Irl4RecConfig, type RankingLossKind } from '@recsuite/irl4rec';
 import path from 'node:path';
 import { runSeqRankingCell } from '../cells/rankingCell.js';
 import { loadSeqData, type SeqData } from '../cells/seqData.js';
-import { file, int, intList, str, subsetOf } from '../config/fields.js';
+import { file, int, intList, oneOf, str, subsetOf } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
 import { RANKING_MODELS } from '../models/rankingModels.js';
 import { seqSteps } from '../models/seqModels.js';
-import type { ModelFactory } from '../models/types.js';
+import type { ModelFactory, RankingHyper } from '../models/types.js';
 
 const BACKBONES: Record<string, BackboneKind> = { SASRec: 'sasrec', GRU4Rec: 'gru4rec', BERT4Rec: 'bert4rec' };
 
@@ -47,10 +47,20 @@ const VARIANTS: Record<string, (a: SingleAttribute | null) => Partial<Irl4RecCon
 const CONTROL = (a: SingleAttribute | null): Partial<Irl4RecConfig> => ({ confounder: 'attributes', ...a, alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
 const needsAttribute = (model: string) => model.endsWith(':attributes') || model.endsWith('+attributes');
 
+/** Irl4Rec's ranking loss: as set, or (`backbone`) the loss its backbone trains with where Irl4Rec has it. */
+type IrlLoss = 'backbone' | RankingLossKind;
+function irlRankingLoss(setting: IrlLoss, backbone: BackboneKind, hyper: RankingHyper): RankingLossKind {
+  if (setting !== 'backbone') return setting;
+  if (backbone === 'sasrec') return hyper.sasrecLoss ?? 'bce';
+  if (backbone === 'gru4rec') return (hyper.gru4recLoss ?? 'ce') === 'ce' ? 'ce' : 'bce'; // bprMax / sampled: not in Irl4Rec
+  return 'ce'; // BERT4Rec's cloze cross-entropy
+}
+
 /** Irl4Rec (default objective, parallel confounder branch, split item tables) on a backbone, with overrides. */
-function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>): ModelFactory {
+function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, loss: IrlLoss): ModelFactory {
   return (t) => {
     const model = new Irl4Rec({
+      rankingLoss: irlRankingLoss(loss, backbone, t.hyper),
       numItems: t.numItems,
       backbone,
       maxLen: t.hyper.maxLen,
@@ -75,12 +85,12 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>): 
 }
 
 /** The factory of a model name, given the items' attribute (null when no model of the run needs it). */
-function factoryOf(name: string, attribute: SingleAttribute | null): ModelFactory {
+function factoryOf(name: string, attribute: SingleAttribute | null, loss: IrlLoss): ModelFactory {
   if (name in BACKBONES) return RANKING_MODELS[name as keyof typeof RANKING_MODELS];
   const control = /^(\w+)\+attributes$/.exec(name);
-  if (control) return irl4recFactory(BACKBONES[control[1]], CONTROL(attribute));
+  if (control) return irl4recFactory(BACKBONES[control[1]], CONTROL(attribute), loss);
   const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(name)!;
-  return irl4recFactory(BACKBONES[m[1]], VARIANTS[m[2] ?? ''](attribute));
+  return irl4recFactory(BACKBONES[m[1]], VARIANTS[m[2] ?? ''](attribute), loss);
 }
 
 const MODEL_NAMES: string[] = [];
@@ -103,6 +113,7 @@ export default defineExperiment({
   schema: {
     dataset: file('amazon-beauty/Beauty.txt', 'sequence file: one user per line, "user item1 item2 ..." in time order'),
     models: subsetOf(MODEL_NAMES, DEFAULT_MODELS, 'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes)'),
+    irlLoss: oneOf(['backbone', 'bce', 'bpr', 'ce'] as const, 'backbone', 'Irl4Rec\'s ranking loss L: backbone = the loss its backbone trains with (sasrecLoss; GRU4Rec ce when gru4recLoss is ce, else bce; BERT4Rec ce), or bce / bpr (one sampled negative) / ce (full softmax)'),
     attributes: str('Beauty_item2attributes.json', 'item → attribute-ids JSON beside the dataset (the :attributes variant and the X+attributes control read each item\'s first attribute)'),
     seeds: int(3, { min: 1, max: 100, doc: 'number of seeds' }),
     epochs: int(200, { min: 1, doc: 'maximum epochs' }),
@@ -128,7 +139,7 @@ export default defineExperiment({
     details: [
       `data: ${path.basename(c.dataset)} (one user per line, items in time order)`,
       'split: per user, last item = test target, second-last = validation target, the rest = training',
-      'Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables, BCE with one sampled negative; test scores use the adjustment part only',
+      `Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables; ranking loss L ${c.irlLoss === 'backbone' ? `= the backbone's (SASRec ${c.sasrecLoss}, GRU4Rec ${c.gru4recLoss === 'ce' ? 'ce' : 'bce'}, BERT4Rec ce; ce = full softmax, bce = one sampled negative)` : c.irlLoss}; test scores use the adjustment part only`,
       ...(c.models.some(needsAttribute)
         ? [`attributes: each item's first attribute in ${c.attributes} (brand or category, as listed); Irl4Rec+X:attributes = Irl4Rec with the attribute confounder branch (default α, β, γ); X+attributes = the same network with α = 1, γ = 0, β = 0, scored with ⟨μ_t, e^t⟩ + ⟨s, e^s⟩ at test (the backbone given the same attributes)`]
         : []),
@@ -146,7 +157,7 @@ export default defineExperiment({
     }
     return { ...d, attribute };
   },
-  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, factoryOf(ctx.cell.model, ctx.data.attribute), hyperFor(ctx.config, ctx.cell.model), ctx.config),
+  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, factoryOf(ctx.cell.model, ctx.data.attribute, ctx.config.irlLoss), hyperFor(ctx.config, ctx.cell.model), ctx.config),
   display: {
     metrics: ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20', 'epochs', 'epoch_s'],
     chartMetrics: ['HR@10', 'NDCG@10'],
