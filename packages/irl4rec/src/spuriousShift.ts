@@ -25,7 +25,7 @@ export interface ShiftOptions {
   /** Irl4Rec's γ, weight of the negative confounder term (default 0.05). */
   gamma?: number;
   /**
-   * Irl4Rec's ranking loss (and the control's): `bce` (default), `bpr`, `ce`, or `backbone`, the loss the
+   * Irl4Rec's ranking loss (and the control's): `bce`, `bpr`, `ce`, or `backbone` (default), the loss the
    * backbone itself trains with here (SASRec BCE, GRU4Rec and BERT4Rec full-softmax cross-entropy).
    */
   irlLoss?: RankingLossKind | 'backbone';
@@ -43,7 +43,7 @@ export interface ShiftResult {
   drop: number;
 }
 
-const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05, irlLoss: 'bce' as RankingLossKind | 'backbone' };
+const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05, irlLoss: 'backbone' as RankingLossKind | 'backbone' };
 
 /**
  * A model of the study: `backbone` alone; `irl4rec`, Irl4Rec on it with the property as the confounder

@@ -54,7 +54,7 @@ export default defineExperiment({
     lr: num(0.02, { min: 0, doc: 'Adam learning rate' }),
     batchSize: int(100, { min: 1, doc: 'sequences per batch' }),
     gamma: num(0.05, { min: 0, doc: 'Irl4Rec γ (negative confounder term)' }),
-    irlLoss: oneOf(['bce', 'bpr', 'ce', 'backbone'] as const, 'bce', 'ranking loss of Irl4Rec+X and X+property: bce (one sampled negative), bpr, ce (full softmax), or backbone = the loss X trains with (SASRec bce, GRU4Rec and BERT4Rec ce)'),
+    irlLoss: oneOf(['backbone', 'bce', 'bpr', 'ce'] as const, 'backbone', 'ranking loss of Irl4Rec+X and X+property: bce (one sampled negative), bpr, ce (full softmax), or backbone = the loss X trains with (SASRec bce, GRU4Rec and BERT4Rec ce)'),
     control: bool(true, 'also run the "X+property" control: the same network as Irl4Rec+X trained on the joint score only (γ = 0, β = 0) and scored with the property at test'),
     margin: num(0.08, { min: 0, doc: 'required: mean drop of Irl4Rec+X at least this much below X\'s (absolute), as in the fast test' }),
   },
