@@ -9,7 +9,7 @@
  * README, not a target.
  * @module
  */
-import { Adam, loadItemAttributes, trainSequenceBatches } from '@recsuite/core';
+import { loadItemAttributes } from '@recsuite/core';
 import { Irl4Rec, type BackboneKind, type Irl4RecConfig, type RankingLossKind } from '@recsuite/irl4rec';
 import path from 'node:path';
 import { runSeqRankingCell } from '../cells/rankingCell.js';
@@ -19,7 +19,7 @@ import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
 import { RANKING_MODELS } from '../models/rankingModels.js';
-import { seqSteps } from '../models/seqModels.js';
+import { seqTrain } from '../models/seqModels.js';
 import type { ModelFactory, RankingHyper } from '../models/types.js';
 
 const BACKBONES: Record<string, BackboneKind> = { SASRec: 'sasrec', GRU4Rec: 'gru4rec', BERT4Rec: 'bert4rec' };
@@ -72,15 +72,8 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, l
       seed: t.seed,
       ...extra,
     });
-    return {
-      model,
-      train: {
-        batches: (_epoch, r) => trainSequenceBatches(t.train, { maxLen: t.hyper.maxLen, batchSize: t.hyper.batchSize, numItems: t.numItems, rng: r, numNegatives: 1 }),
-        steps: seqSteps(t),
-        optimizer: new Adam({ lr: t.hyper.lr, beta2: 0.98 }),
-        rngs: { model: model.rng, backbone: model.backbone.model.rng },
-      },
-    };
+    // one sampled negative per position (BCE/BPR use it; BERT4Rec's cloze draws its own)
+    return { model, train: seqTrain(t, 1, { model: model.rng, backbone: model.backbone.model.rng }) };
   };
 }
 

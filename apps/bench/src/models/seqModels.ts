@@ -15,12 +15,17 @@ export function seqSteps(t: RankingTask): number {
   return Math.ceil(n / t.hyper.batchSize);
 }
 
-function seqTrain(t: RankingTask, numNegatives: number, rng: Rng): BuiltModel['train'] {
+/**
+ * How a sequence model trains here: `trainSequenceBatches` of the task's training sequences with
+ * `numNegatives` sampled negatives per position (0: none, the model's loss needs none), Adam (β₂ 0.98), and
+ * the random streams `rngs` checkpointed by the trainer (a model's dropout stream, `{ model: rng }`).
+ */
+export function seqTrain(t: RankingTask, numNegatives: number, rngs: Record<string, Rng>): BuiltModel['train'] {
   return {
     batches: (_epoch, r) => trainSequenceBatches(t.train, { maxLen: t.hyper.maxLen, batchSize: t.hyper.batchSize, numItems: t.numItems, rng: r, numNegatives }),
     steps: seqSteps(t),
     optimizer: new Adam({ lr: t.hyper.lr, beta2: 0.98 }),
-    rngs: { model: rng },
+    rngs,
   };
 }
 
@@ -37,14 +42,14 @@ export const sasrecFactory: ModelFactory = (t) => {
     loss,
     seed: t.seed,
   });
-  return { model, train: seqTrain(t, loss === 'bce' ? 1 : 0, model.rng) };
+  return { model, train: seqTrain(t, loss === 'bce' ? 1 : 0, { model: model.rng }) };
 };
 
 /** GRU4Rec (Hidasi et al. 2016). */
 export const gru4recFactory: ModelFactory = (t) => {
   const loss = t.hyper.gru4recLoss ?? 'ce';
   const model = new GRU4Rec({ numItems: t.numItems, maxLen: t.hyper.maxLen, dim: t.hyper.dim, hidden: t.hyper.dim, dropout: t.hyper.dropout, loss, seed: t.seed });
-  return { model, train: seqTrain(t, loss === 'ce' ? 0 : (t.hyper.numNegatives ?? 32), model.rng) };
+  return { model, train: seqTrain(t, loss === 'ce' ? 0 : (t.hyper.numNegatives ?? 32), { model: model.rng }) };
 };
 
 /** BERT4Rec (Sun et al. 2019). */
@@ -59,5 +64,5 @@ export const bert4recFactory: ModelFactory = (t) => {
     maskProb: t.hyper.maskProb,
     seed: t.seed,
   });
-  return { model, train: seqTrain(t, 0, model.rng) };
+  return { model, train: seqTrain(t, 0, { model: model.rng }) };
 };
