@@ -10,7 +10,7 @@ export type { BackboneKind, ConfounderKind, IndependenceKind, Irl4RecConfig, Ite
 export { hsic, pairwiseSquaredDistances } from './hsic.js';
 export type { HsicOptions } from './hsic.js';
 export { Club } from './club.js';
-export { randomScorerLoss, rankingLoss } from './objective.js';
+export { backboneRankingLoss, randomScorerLoss, rankingLoss } from './objective.js';
 export type { ObjectiveTerms } from './objective.js';
 export { stopGradient } from './stopGradient.js';
 export { AttributeConfounder } from './attributeConfounder.js';

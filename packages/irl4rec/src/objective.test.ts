@@ -3,7 +3,7 @@ import { Adam, Rng, spuriousPropertyData, trainSequenceBatches } from '@recsuite
 import { describeBackends, expectClose } from '@recsuite/core/test';
 import { expect, it } from 'vitest';
 import { Irl4Rec } from './irl4rec.js';
-import { randomScorerLoss, rankingLoss } from './objective.js';
+import { backboneRankingLoss, randomScorerLoss, rankingLoss } from './objective.js';
 
 describeBackends('Irl4Rec objective', () => {
   it('ranking losses match hand values; the random-scorer level is what all-zero scores give', () => {
@@ -19,6 +19,9 @@ describeBackends('Irl4Rec objective', () => {
     // ce: a uniform softmax over N items costs ln N; the item count is required
     expect(randomScorerLoss('ce', 1, 20)).toBeCloseTo(Math.log(20), 12);
     expect(() => randomScorerLoss('ce', 1)).toThrow(/numItems is required for ce/);
+    // the loss matching each backbone's: its default, or its configured loss where Irl4Rec has it
+    expect(['sasrec', 'gru4rec', 'bert4rec'].map((b) => backboneRankingLoss(b as 'sasrec'))).toEqual(['bce', 'ce', 'ce']);
+    expect([backboneRankingLoss('sasrec', 'ce'), backboneRankingLoss('gru4rec', 'bprMax'), backboneRankingLoss('gru4rec', 'sampled')]).toEqual(['ce', 'bce', 'bce']);
     tf.dispose([pos, neg, z1, z2]);
   });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RankingLossKind } from './config.js';
+import { GRU4REC_DEFAULTS, SASREC_DEFAULTS, type GRU4RecLoss, type SASRecLoss } from '@recsuite/baselines';
+import type { BackboneKind, RankingLossKind } from './config.js';
 
 /**
  * Ranking loss of positive scores `pos [M]` against negative scores `neg [M, k]`, averaged over rows:
@@ -23,6 +24,19 @@ export function randomScorerLoss(kind: RankingLossKind, numNegatives: number, nu
     return Math.log(numItems);
   }
   return kind === 'bce' ? (1 + numNegatives) * Math.LN2 : Math.LN2;
+}
+
+/**
+ * The ranking loss that matches what a backbone trains with (the spec's "L being the backbone's own
+ * ranking loss"): SASRec's `bce` or `ce`; GRU4Rec's `ce`, or `bce` with sampled negatives for its
+ * `bprMax` and `sampled` losses, which Irl4Rec does not have; BERT4Rec's cloze cross-entropy, `ce`.
+ * @param backbone - the backbone.
+ * @param backboneLoss - the backbone's configured loss (default: its package default).
+ */
+export function backboneRankingLoss(backbone: BackboneKind, backboneLoss?: SASRecLoss | GRU4RecLoss): RankingLossKind {
+  if (backbone === 'sasrec') return (backboneLoss as SASRecLoss | undefined) ?? SASREC_DEFAULTS.loss;
+  if (backbone === 'gru4rec') return (backboneLoss ?? GRU4REC_DEFAULTS.loss) === 'ce' ? 'ce' : 'bce';
+  return 'ce';
 }
 
 /** The terms of the Irl4Rec objective (each a scalar tensor) and their weighted sum. */

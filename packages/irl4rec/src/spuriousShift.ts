@@ -9,6 +9,7 @@ import { Adam, Rng, evaluateRanking, trainSequenceBatches, type RecModel, type S
 import { BERT4Rec, GRU4Rec, SASRec } from '@recsuite/baselines';
 import type { BackboneKind, Irl4RecConfig, RankingLossKind } from './config.js';
 import { Irl4Rec } from './irl4rec.js';
+import { backboneRankingLoss } from './objective.js';
 
 /** Sizes and training settings of the study (defaults: the fast test's). */
 export interface ShiftOptions {
@@ -77,7 +78,7 @@ export function shiftModel(backbone: BackboneKind, variant: ShiftVariant, data: 
     itemAttributes: Array.from(data.itemProperty, (v, i) => (i === 0 ? 0 : v ? 1 : 2)),
     numAttributes: 2,
     alpha: 1,
-    rankingLoss: o.irlLoss === 'backbone' ? (backbone === 'sasrec' ? 'bce' : 'ce') : o.irlLoss,
+    rankingLoss: o.irlLoss === 'backbone' ? backboneRankingLoss(backbone) : o.irlLoss,
     ...(variant === 'irl4rec' ? { gamma: o.gamma } : { gamma: 0, beta: 0, testScore: 'joint' as const }),
   };
   return new Irl4Rec(cfg);

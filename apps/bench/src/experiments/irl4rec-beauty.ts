@@ -10,7 +10,7 @@
  * @module
  */
 import { loadItemAttributes } from '@recsuite/core';
-import { Irl4Rec, type BackboneKind, type Irl4RecConfig, type RankingLossKind } from '@recsuite/irl4rec';
+import { Irl4Rec, backboneRankingLoss, type BackboneKind, type Irl4RecConfig, type RankingLossKind } from '@recsuite/irl4rec';
 import path from 'node:path';
 import { runSeqRankingCell } from '../cells/rankingCell.js';
 import { loadSeqData, type SeqData } from '../cells/seqData.js';
@@ -51,9 +51,7 @@ const needsAttribute = (model: string) => model.endsWith(':attributes') || model
 type IrlLoss = 'backbone' | RankingLossKind;
 function irlRankingLoss(setting: IrlLoss, backbone: BackboneKind, hyper: RankingHyper): RankingLossKind {
   if (setting !== 'backbone') return setting;
-  if (backbone === 'sasrec') return hyper.sasrecLoss ?? 'bce';
-  if (backbone === 'gru4rec') return (hyper.gru4recLoss ?? 'ce') === 'ce' ? 'ce' : 'bce'; // bprMax / sampled: not in Irl4Rec
-  return 'ce'; // BERT4Rec's cloze cross-entropy
+  return backboneRankingLoss(backbone, backbone === 'sasrec' ? hyper.sasrecLoss : backbone === 'gru4rec' ? hyper.gru4recLoss : undefined);
 }
 
 /** Irl4Rec (default objective, parallel confounder branch, split item tables) on a backbone, with overrides. */
