@@ -69,6 +69,7 @@ type Maker = (s: Synth, hooks?: CtrHooks, seed?: number) => CtrModel;
 const small = { attentionHidden: [8, 4], mlpHidden: [16, 8] };
 const MODELS: Record<string, { make: Maker; load: (dir: string, hooks?: CtrHooks) => Promise<CtrModel> }> = {
   DIN: { make: (s, h, seed) => new DIN({ ...baseConfig(s, seed), ...small }, h), load: (d, h) => DIN.load(d, h) },
+  'DIN (softmax)': { make: (s, h, seed) => new DIN({ ...baseConfig(s, seed), ...small, attentionNorm: 'softmax' }, h), load: (d, h) => DIN.load(d, h) },
   DIEN: { make: (s, h, seed) => new DIEN({ ...baseConfig(s, seed), ...small }, h), load: (d, h) => DIEN.load(d, h) },
   WideDeep: {
     make: (s, h, seed) => new WideDeep({ ...baseConfig(s, seed), deepHidden: [16, 8], wideBuckets: 4093 }, h),
@@ -190,9 +191,9 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
           const want = predictAll(m, b);
           await m.save(dir);
           const back = await load(dir);
-          expect(back.name).toBe(name);
+          expect(back.name).toBe(name.split(' ')[0]);
           expect(predictAll(back, b)).toEqual(want);
-          const other = name === 'DIN' ? MODELS.WideDeep : MODELS.DIN;
+          const other = name.startsWith('DIN') ? MODELS.WideDeep : MODELS.DIN;
           await expect(other.load(dir)).rejects.toThrow(/expected "(DIN|WideDeep)"/);
           m.dispose();
           back.dispose();
@@ -235,6 +236,28 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
       const want = h.map((row, i) => row[0].map((_, k) => row.reduce((acc, e, t) => acc + w[i][t] * e[k], 0)));
       expectClose(m.interest(ctx), want.flat());
     });
+    m.dispose();
+  });
+
+  it('DIN (softmax): the interest is the masked-softmax-weighted sum; padded positions get weight exactly 0', () => {
+    const m = new DIN({ ...baseConfig(s), ...small, attentionNorm: 'softmax' });
+    const b = batchOf(s, s.train.slice(0, 3), 9);
+    tf.tidy(() => {
+      const ctx = m.embedBatch(b);
+      const raw = m.attention.scores(ctx.cand, ctx.hist).arraySync() as number[][];
+      const mask = ctx.mask.arraySync() as number[][];
+      const w = raw.map((row, i) => {
+        const z = Math.max(...row.filter((_, t) => mask[i][t] > 0));
+        const e = row.map((v, t) => (mask[i][t] > 0 ? Math.exp(v - z) : 0));
+        const sum = e.reduce((a, v) => a + v, 0);
+        return e.map((v) => v / sum);
+      });
+      expect(mask.some((row) => row.includes(0))).toBe(true);
+      const h = ctx.hist.arraySync();
+      const want = h.map((row, i) => row[0].map((_, k) => row.reduce((acc, e, t) => acc + w[i][t] * e[k], 0)));
+      expectClose(m.interest(ctx), want.flat());
+    });
+    expect(() => new DIN({ ...baseConfig(s), ...small, attentionNorm: 'l1' as 'none' })).toThrow(/attentionNorm/);
     m.dispose();
   });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AUGRUCell, GRUCell, MLP, Rng, augruScan, glorotUniform, gruScan, linear, type Activation } from '@recsuite/core';
 import { CtrModelBase, type CtrBaseConfig, type CtrBatch, type CtrForward, type CtrHooks, type ItemContext } from './ctrModel.js';
-import { DinAttention } from './din.js';
+import { DinAttention, maskedSoftmax } from './din.js';
 
 /** Configuration of {@link DIEN}. */
 export interface DIENConfig extends CtrBaseConfig {
@@ -107,9 +107,7 @@ export class DIEN extends CtrModelBase<DIENConfig> {
       const raw = this.attentionUnit
         ? this.attentionUnit.scores(ctx.cand, states, this.fwd)
         : (tf.sum(tf.mul(states, tf.expandDims(linear(ctx.cand, this.attentionW as tf.Tensor2D), 1)), 2) as tf.Tensor2D); // h_t W e_a
-      // masked softmax over the behaviours; a row with no behaviour gets all zeros
-      const logits = tf.add(raw, tf.mul(tf.sub(ctx.mask, 1), 1e9));
-      const attention = tf.mul(tf.softmax(logits), ctx.mask) as tf.Tensor2D;
+      const attention = maskedSoftmax(raw, ctx.mask);
       const evolved = augruScan(this.evolution, states, attention, ctx.mask);
       const L = ctx.batch.maxLen;
       const final = tf.reshape(tf.slice(evolved, [0, L - 1, 0], [-1, 1, -1]), [ctx.batch.batchSize, this.itemDim]) as tf.Tensor2D;

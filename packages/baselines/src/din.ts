@@ -2,6 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MLP, type Activation, type ForwardOptions, type Rng } from '@recsuite/core';
 import { CtrModelBase, type CtrBaseConfig, type CtrBatch, type CtrForward, type CtrHooks, type ItemContext } from './ctrModel.js';
 
+/**
+ * A softmax over the behaviours of each row that gives padded positions (`mask = 0`) weight exactly 0; a
+ * row with no behaviour gets all zeros. `[B, L]` scores and mask → `[B, L]` weights.
+ */
+export function maskedSoftmax(scores: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(tf.softmax(tf.add(scores, tf.mul(tf.sub(mask, 1), 1e9))), mask) as tf.Tensor2D);
+}
+
+/** How DIN normalises its attention weights: `none` (the paper, eq. 3) or `softmax` (the released code). */
+export type DinAttentionNorm = 'none' | 'softmax';
+
 /** Options for {@link DinAttention}. */
 export interface DinAttentionOptions {
   /** Seeded generator for the weights. */
@@ -41,13 +52,15 @@ export class DinAttention {
   }
 
   /**
-   * The user's interest for the query, DIN eq. 3: `v_U = Σ_j a(e_j, v_A) e_j` over the behaviours, with the
-   * weights left unnormalised as in the paper and padded positions (`mask = 0`) contributing nothing.
-   * Returns `[B, d]`.
+   * The user's interest for the query, DIN eq. 3: `v_U = Σ_j a(e_j, v_A) e_j` over the behaviours, padded
+   * positions (`mask = 0`) contributing nothing. `norm`: `none` leaves the weights unnormalised, as the
+   * paper does; `softmax` normalises them over the behaviours ({@link maskedSoftmax}), as DIN's and DIEN's
+   * released implementations do. Returns `[B, d]`.
    */
-  pool(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D, fwd: ForwardOptions = {}): tf.Tensor2D {
+  pool(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D, fwd: ForwardOptions = {}, norm: DinAttentionNorm = 'none'): tf.Tensor2D {
     return tf.tidy(() => {
-      const w = tf.mul(this.scores(query, keys, fwd), mask);
+      const raw = this.scores(query, keys, fwd);
+      const w = norm === 'softmax' ? maskedSoftmax(raw, mask) : tf.mul(raw, mask);
       return tf.sum(tf.mul(keys, tf.expandDims(w, 2)), 1) as tf.Tensor2D;
     });
   }
@@ -77,6 +90,12 @@ export interface DINConfig extends CtrBaseConfig {
    * history positions too).
    */
   attentionActivation?: Activation;
+  /**
+   * Attention normalisation, default `none`: the paper keeps the raw weights "to reserve the intensity of
+   * user interests" (§4.3); `softmax` normalises over the behaviours, as the authors' released DIN and the
+   * DIN baseline in DIEN's released code do.
+   */
+  attentionNorm?: DinAttentionNorm;
   /** Final MLP hidden sizes, default `[200, 80]`. */
   mlpHidden?: number[];
   /** Final MLP activation, default `dice`. */
@@ -106,6 +125,8 @@ export class DIN extends CtrModelBase<DINConfig> {
    */
   constructor(config: DINConfig, hooks: CtrHooks = {}) {
     super(config, hooks);
+    const norm = config.attentionNorm ?? 'none';
+    if (norm !== 'none' && norm !== 'softmax') throw new RangeError(`DIN: config.attentionNorm must be 'none' or 'softmax', got '${norm as string}'`);
     const d = this.itemDim;
     this.attention = new DinAttention(d, { rng: this.initRng, hidden: config.attentionHidden, activation: config.attentionActivation });
     this.mlp = new MLP(this.mlpInputDim(2 * d), config.mlpHidden ?? [200, 80], {
@@ -118,7 +139,7 @@ export class DIN extends CtrModelBase<DINConfig> {
 
   /** The behaviour-sequence tower: the user's interest in the candidate, `[B, itemDim]` (eq. 3). */
   interest(ctx: ItemContext): tf.Tensor2D {
-    return this.attention.pool(ctx.cand, ctx.hist, ctx.mask, this.fwd);
+    return this.attention.pool(ctx.cand, ctx.hist, ctx.mask, this.fwd, this.config.attentionNorm ?? 'none');
   }
 
   /** Logits `[B]`; DIN has no auxiliary loss. */

@@ -18,19 +18,19 @@ export async function predictRows(
   model: CtrModel,
   data: CtrData,
   rows: CtrRows,
-  opts: Pick<CtrBatchOptions, 'batchSize' | 'maxLen' | 'itemAttributes' | 'userProfile' | 'maxAttributes'>,
+  opts: Pick<CtrBatchOptions, 'batchSize' | 'maxLen' | 'itemAttributes' | 'userProfile' | 'maxAttributes' | 'lengthBuffer'>,
 ): Promise<Float32Array> {
   model.setTraining(false);
   const out = new Float32Array(rows.length);
-  let k = 0;
   for (const batch of ctrBatches(data, rows, opts)) {
     const p = model.predict(batch);
     try {
-      out.set(await p.data(), k);
+      const v = await p.data();
+      const at = batch.rowIndex as Int32Array;
+      for (let b = 0; b < batch.batchSize; b++) out[at[b]] = v[b];
     } finally {
       p.dispose();
     }
-    k += batch.batchSize;
   }
   return out;
 }

@@ -17,7 +17,7 @@ export default defineExperiment({
   schema: {
     dataset: file('amazon-beauty/Beauty.txt', 'sequence file: one user per line, "user item1 item2 ..." in time order'),
     attributes: str('Beauty_item2attributes.json', 'item → attribute-ids JSON beside the dataset (empty: none)'),
-    ...ctrSchema(),
+    ...ctrSchema(20),
   },
   requiredFiles: (c) => (c.attributes ? [{ path: path.resolve(path.dirname(c.dataset), c.attributes), key: 'attributes' }] : []),
   cells: (c) => modelSeedCells(c.models, c.seeds),

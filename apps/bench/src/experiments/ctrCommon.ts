@@ -9,8 +9,11 @@ import { bool, int, num, oneOf, subsetOf } from '../config/fields.js';
 import type { CellContext, Display } from '../experiment.js';
 import { CTR_MODEL_NAMES } from '../models/ctrModels.js';
 
-/** Settings of a CTR experiment. */
-export function ctrSchema() {
+/**
+ * Settings of a CTR experiment.
+ * @param lengthBuffer - default of the `lengthBuffer` setting (batches per length-sorting buffer; 0 = off).
+ */
+export function ctrSchema(lengthBuffer = 0) {
   return {
     models: subsetOf(CTR_MODEL_NAMES, CTR_MODEL_NAMES, 'models to run'),
     seeds: int(3, { min: 1, max: 100, doc: 'number of seeds' }),
@@ -27,6 +30,10 @@ export function ctrSchema() {
     auxWeight: num(1, { min: 0, doc: 'DIEN auxiliary-loss weight' }),
     useUserId: bool(false, 'add a user-id embedding to the user features'),
     evalBatchSize: int(1024, { min: 1, doc: 'rows per evaluation batch' }),
+    lengthBuffer: int(lengthBuffer, {
+      min: 0,
+      doc: "sort rows by history length within this many batches and cut each batch to its longest history (DIEN's released iterator uses 20); 0 = fixed maxLen, rows in shuffled order",
+    }),
   };
 }
 
@@ -46,6 +53,7 @@ export interface CtrConfig {
   auxWeight: number;
   useUserId: boolean;
   evalBatchSize: number;
+  lengthBuffer: number;
 }
 
 /** Prepared CTR data and its side features. */
@@ -61,6 +69,9 @@ export function ctrProtocolDetails(c: CtrConfig, features: string): string[] {
     `pairs: for each user in time order, every interacted item (from the second on) is a positive whose history is the user's earlier items (most recent ${c.maxLen}); each positive gets one ${c.sampler}-sampled negative (never one of the user's items) with the same history, drawn once (seed ${c.negativeSeed}) and stored in negatives/ of the run directory`,
     "split (ours, per user in time order, as specs/iacn.md): the last pair is test, the one before validation, the rest training; users with fewer than 3 pairs train only (DIEN's own scripts split users 9:1 instead)",
     `features: ${features}; multi-valued attributes mean-pooled and concatenated to the item-id embedding (width ${c.embedDim})`,
+    c.lengthBuffer > 0
+      ? `batches: rows sorted by history length within buffers of ${c.lengthBuffer} batches, batch order shuffled, each batch cut to its longest history (DIEN's released iterator)`
+      : `batches: ${c.batchSize} shuffled rows, every history padded to ${c.maxLen}`,
     `selection: validation AUC every ${c.validateEvery} epoch(s), best weights restored, stop after ${c.patience} validations without improvement, at most ${c.epochs} epochs`,
     'metrics on the test pairs: AUC, GAUC (per-user AUC weighted by the user\'s test rows, users with one class skipped), LogLoss',
   ];
@@ -81,7 +92,7 @@ export function ctrCell(ctx: CellContext<CtrConfig, CtrPrepared>) {
         numUsers: data.numUsers,
         useUserId: c.useUserId,
       },
-      batchFeatures: { itemAttributes, userProfile },
+      batchFeatures: { itemAttributes, userProfile, lengthBuffer: c.lengthBuffer },
       hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight },
     },
     epochs: c.epochs,

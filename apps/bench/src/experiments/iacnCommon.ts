@@ -168,7 +168,7 @@ export async function runIacnCell(ctx: CellContext<IacnExperimentConfig, CtrPrep
   const { data, itemAttributes, userProfile } = ctx.data;
   const spec = parseIacnModel(ctx.cell.model);
   const profileFields = userProfile ? Object.entries(userProfile.fields).map(([name, f]) => ({ name, numValues: f.numValues })) : undefined;
-  const batchFeatures = { itemAttributes, userProfile };
+  const batchFeatures = { itemAttributes, userProfile, lengthBuffer: c.lengthBuffer };
   const task = {
     data,
     features: { numItems: data.numItems, numAttributes: itemAttributes?.numValues, profileFields, numUsers: data.numUsers, useUserId: c.useUserId },

@@ -29,7 +29,7 @@ export interface CtrTask {
   /** Feature sizes (items, attributes, profile fields). */
   features: Omit<CtrFeatureConfig, 'embedDim'>;
   /** Side features attached to batches. */
-  batchFeatures: Pick<CtrBatchOptions, 'itemAttributes' | 'userProfile' | 'maxAttributes'>;
+  batchFeatures: Pick<CtrBatchOptions, 'itemAttributes' | 'userProfile' | 'maxAttributes' | 'lengthBuffer'>;
   seed: number;
   hyper: CtrHyper;
 }
@@ -53,6 +53,8 @@ const base = (t: CtrTask) => ({ ...t.features, embedDim: t.hyper.embedDim, seed:
 /** CTR model factories by report name. */
 export const CTR_MODELS = {
   DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN(base(t)), train: plan(t) }),
+  /** DIN with softmax-normalised attention, as the authors' released DIN and DIEN code do. */
+  'DIN:softmax': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: 'softmax' }), train: plan(t) }),
   DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN({ ...base(t), auxWeight: t.hyper.auxWeight }), train: plan(t) }),
   WideDeep: (t: CtrTask): BuiltCtr => ({ model: new WideDeep(base(t)), train: plan(t) }),
 };

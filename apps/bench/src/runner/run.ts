@@ -147,7 +147,10 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   if (!opts.resume && stored) throw new UsageError(`${runDir} already holds a run: pass --resume to continue it, or another --run-id`);
 
   const backend = await initBackend(opts.backend, { logger: log, log: !opts.quiet });
-  if (stored) checkSameConfig(stored, config, backend);
+  if (stored) {
+    const defaults = Object.fromEntries(Object.entries(exp.schema).map(([k, f]) => [k, f.default]));
+    checkSameConfig(stored, config, backend, defaults);
+  }
 
   const protocol = exp.protocol(config);
   const dataset = exp.datasetName(config, plan.dataDir.dir);

@@ -53,14 +53,17 @@ export function readRunConfig(runDir: string): StoredRunConfig | undefined {
 
 /**
  * Throws a {@link ConfigError} naming the first key whose value differs between the stored run and the
- * resumed one (a resumed run must use the same settings, or its cells would not be comparable).
+ * resumed one (a resumed run must use the same settings, or its cells would not be comparable). A key the
+ * stored run does not have (a setting added after it was made) passes when it is at its default in
+ * `defaults`: a new setting's default keeps the old behaviour.
  */
-export function checkSameConfig(stored: StoredRunConfig, config: Record<string, unknown>, backend: string): void {
+export function checkSameConfig(stored: StoredRunConfig, config: Record<string, unknown>, backend: string, defaults: Record<string, unknown> = {}): void {
   const keys = new Set([...Object.keys(stored.config), ...Object.keys(config)]);
   for (const k of keys) {
     const a = JSON.stringify(stored.config[k]);
     const b = JSON.stringify(config[k]);
-    if (a !== b) {
+    const newAtDefault = !(k in stored.config) && k in defaults && b === JSON.stringify(defaults[k]);
+    if (a !== b && !newAtDefault) {
       throw new ConfigError(k, `is ${b ?? 'unset'} but the run being resumed (${stored.runId}) used ${a ?? 'unset'}; pass the same settings or start a new run`);
     }
   }

@@ -76,3 +76,54 @@ describe('ctrBatches', () => {
     expect(shuffled.reduce((a, x) => a + x.batchSize, 0)).toBe(d.train.length);
   });
 });
+
+describe('ctrBatches with lengthBuffer', () => {
+  // 30 users with 3..32 items: histories of every length from 1 to 30
+  const long = Array.from({ length: 30 }, (_, u) => Int32Array.from({ length: 3 + u }, (_, k) => 1 + ((u * 7 + k) % 40)));
+  const d = buildCtrData(long, { numItems: 40, seed: 3, sampler: 'uniform' });
+  const L = 12;
+  const histOf = (k: number) => {
+    const seq = d.sequences[d.train.user[k]];
+    const end = d.train.pos[k];
+    return arr(seq.subarray(Math.max(0, end - L), end));
+  };
+
+  it('visits every row once, each batch cut to its longest history, histories unchanged', () => {
+    const seen = new Int32Array(d.train.length);
+    const batches = [...ctrBatches(d, d.train, { batchSize: 16, maxLen: L, lengthBuffer: 4, rng: new Rng(5) })];
+    let cut = 0;
+    for (const b of batches) {
+      const lens = arr(b.historyLength);
+      expect(b.maxLen).toBe(Math.max(...lens));
+      expect(b.history.length).toBe(b.batchSize * b.maxLen);
+      if (b.maxLen < L) cut++;
+      for (let i = 0; i < b.batchSize; i++) {
+        const k = b.rowIndex![i];
+        seen[k]++;
+        expect(b.items[i]).toBe(d.train.item[k]);
+        expect(b.labels[i]).toBe(d.train.label[k]);
+        const row = arr(b.history.subarray(i * b.maxLen, (i + 1) * b.maxLen)).filter((v) => v !== 0);
+        expect(row).toEqual(histOf(k));
+      }
+    }
+    expect(arr(seen).every((c) => c === 1)).toBe(true);
+    expect(cut).toBeGreaterThan(batches.length / 4);
+    // sorted buffers: mean longest history well below that of plain shuffled batches
+    const mean = (bs: { maxLen: number }[]) => bs.reduce((a, b) => a + b.maxLen, 0) / bs.length;
+    const plain = [...ctrBatches(d, d.train, { batchSize: 16, maxLen: L, rng: new Rng(5), lengthBuffer: 1 })];
+    expect(mean(batches)).toBeLessThan(mean(plain) - 1);
+  });
+
+  it('is deterministic under a seed; without rng keeps buffers in length order; off by default', () => {
+    const run = (seed: number) => [...ctrBatches(d, d.train, { batchSize: 16, maxLen: L, lengthBuffer: 3, rng: new Rng(seed) })].map((b) => arr(b.rowIndex!));
+    expect(run(2)).toEqual(run(2));
+    expect(run(2)).not.toEqual(run(3));
+    const ordered = [...ctrBatches(d, d.valid, { batchSize: 4, maxLen: L, lengthBuffer: 100 })];
+    const lens = ordered.flatMap((b) => arr(b.historyLength));
+    expect(lens).toEqual([...lens].sort((a, b) => a - b));
+    const off = [...ctrBatches(d, d.valid, { batchSize: 4, maxLen: L })];
+    expect(off.every((b) => b.maxLen === L)).toBe(true);
+    expect(off.flatMap((b) => arr(b.rowIndex!))).toEqual(arr(Int32Array.from({ length: d.valid.length }, (_, k) => k)));
+    expect(() => [...ctrBatches(d, d.valid, { batchSize: 4, maxLen: L, lengthBuffer: 1.5 })]).toThrow(/lengthBuffer/);
+  });
+});

@@ -144,6 +144,8 @@ export interface CtrBatch {
   numAttrSlots?: number;
   /** User profile values `[B]` per field (with `userProfile`). */
   userFeatures?: Record<string, Int32Array>;
+  /** Index of each row in the {@link CtrRows} the batch was cut from `[B]` (rows may be reordered, see `lengthBuffer`). */
+  rowIndex?: Int32Array;
 }
 
 /** Options of {@link ctrBatches}. */
@@ -160,13 +162,52 @@ export interface CtrBatchOptions {
   maxAttributes?: number;
   /** User profile fields to attach. */
   userProfile?: UserProfile;
+  /**
+   * Length bucketing, as DIEN's released data iterator does (`sort_by_length` over 20 batches): take the
+   * (shuffled) rows `lengthBuffer` batches at a time, sort them by history length, cut them into batches
+   * and, when shuffling, visit those batches in random order; every batch is then cut to its longest
+   * history (`batch.maxLen ≤ maxLen`), so short histories do not pay for 50 padded steps. Padding never
+   * changes a CTR model's output, so this only changes which rows share a batch. Default 0: fixed
+   * `maxLen`, rows in (shuffled) order.
+   */
+  lengthBuffer?: number;
+}
+
+/** The order in which {@link ctrBatches} visits rows, and where each batch ends. */
+function batchPlan(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): { order: Int32Array; ends: number[] } {
+  const { batchSize, maxLen: L } = opts;
+  const order = opts.rng ? opts.rng.permutation(rows.length) : Int32Array.from({ length: rows.length }, (_, k) => k);
+  const buffer = opts.lengthBuffer ?? 0;
+  const ends: number[] = [];
+  if (buffer <= 0) {
+    for (let start = 0; start < order.length; start += batchSize) ends.push(Math.min(start + batchSize, order.length));
+    return { order, ends };
+  }
+  if (!Number.isInteger(buffer)) throw new RangeError(`ctrBatches: lengthBuffer must be a non-negative integer, got ${buffer}`);
+  const len = (k: number) => Math.min(L, rows.pos[k], data.sequences[rows.user[k]].length);
+  const out = new Int32Array(order.length);
+  let o = 0;
+  for (let start = 0; start < order.length; start += batchSize * buffer) {
+    const chunk = Array.from(order.subarray(start, Math.min(start + batchSize * buffer, order.length)));
+    chunk.sort((a, b) => len(a) - len(b) || a - b);
+    const batches: number[][] = [];
+    for (let k = 0; k < chunk.length; k += batchSize) batches.push(chunk.slice(k, k + batchSize));
+    if (opts.rng) opts.rng.shuffle(batches);
+    for (const b of batches) {
+      out.set(b, o);
+      o += b.length;
+      ends.push(o);
+    }
+  }
+  return { order: out, ends };
 }
 
 /** Batches over CTR rows (one epoch). */
 export function* ctrBatches(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): Generator<CtrBatch> {
-  const { batchSize, maxLen: L } = opts;
-  if (!(batchSize >= 1 && L >= 1)) throw new RangeError('ctrBatches: batchSize and maxLen must be >= 1');
-  const order = opts.rng ? opts.rng.permutation(rows.length) : Int32Array.from({ length: rows.length }, (_, k) => k);
+  const { batchSize, maxLen: fullLen } = opts;
+  if (!(batchSize >= 1 && fullLen >= 1)) throw new RangeError('ctrBatches: batchSize and maxLen must be >= 1');
+  const { order, ends } = batchPlan(data, rows, opts);
+  const trim = (opts.lengthBuffer ?? 0) > 0;
   const attrs = opts.itemAttributes;
   let A = opts.maxAttributes ?? 0;
   if (attrs && opts.maxAttributes === undefined) for (const v of attrs.values) A = Math.max(A, v.length);
@@ -176,8 +217,18 @@ export function* ctrBatches(data: CtrData, rows: CtrRows, opts: CtrBatchOptions)
     const n = v ? Math.min(v.length, A) : 0;
     for (let a = 0; a < A; a++) out[off + a] = a < n ? v[a] : 0;
   };
-  for (let start = 0; start < order.length; start += batchSize) {
-    const B = Math.min(batchSize, order.length - start);
+  let start = 0;
+  for (const end of ends) {
+    const B = end - start;
+    let L = fullLen;
+    if (trim) {
+      L = 1;
+      for (let b = 0; b < B; b++) {
+        const r = order[start + b];
+        L = Math.max(L, Math.min(fullLen, rows.pos[r], data.sequences[rows.user[r]].length));
+      }
+    }
+    const rowIndex = order.slice(start, end);
     const users = new Int32Array(B);
     const items = new Int32Array(B);
     const labels = new Float32Array(B);
@@ -190,7 +241,8 @@ export function* ctrBatches(data: CtrData, rows: CtrRows, opts: CtrBatchOptions)
       labels[b] = rows.label[r];
       historyLength[b] = leftPad(data.sequences[rows.user[r]], L, history, b * L, rows.pos[r]);
     }
-    const batch: CtrBatch = { batchSize: B, maxLen: L, users, items, labels, history, historyLength };
+    const batch: CtrBatch = { batchSize: B, maxLen: L, users, items, labels, history, historyLength, rowIndex };
+    start = end;
     if (attrs) {
       const itemAttrs = new Int32Array(B * A);
       const historyAttrs = new Int32Array(B * L * A);
