@@ -40,6 +40,17 @@ describeBackends('IaCN model', () => {
     const half = batchesOf(task, task.data.train, 16, 10, new Rng(1))[0];
     const sub = { ...half, batchSize: 8, users: half.users.slice(8), items: half.items.slice(8), labels: half.labels.slice(8), history: half.history.slice(80), historyLength: half.historyLength.slice(8), itemAttrs: half.itemAttrs?.slice(8), historyAttrs: half.historyAttrs?.slice(80), userFeatures: { grp: half.userFeatures!.grp.slice(8) } };
     expectClose(m.predict(sub).dataSync(), a.slice(8), 1e-5);
+    // the same rows padded further left (a batch cut to a shorter longest history sees the same logits)
+    const L = batch.maxLen;
+    const A = batch.numAttrSlots ?? 0;
+    const history = new Int32Array(16 * (L + 4));
+    const historyAttrs = new Int32Array(16 * (L + 4) * A);
+    for (let r = 0; r < 16; r++) {
+      history.set(batch.history.subarray(r * L, (r + 1) * L), r * (L + 4) + 4);
+      if (batch.historyAttrs) historyAttrs.set(batch.historyAttrs.subarray(r * L * A, (r + 1) * L * A), (r * (L + 4) + 4) * A);
+    }
+    const longer = { ...batch, maxLen: L + 4, history, historyAttrs: batch.historyAttrs ? historyAttrs : undefined };
+    expectClose(m.predict(longer).dataSync(), a, 1e-5);
     m.setTraining(true);
     const t1 = m.logits(batch).dataSync();
     const t2 = m.logits(batch).dataSync();

@@ -58,11 +58,20 @@ export class InterestCapsules {
 
   /**
    * Routing logits for evaluation: `evalDraws` fixed `[1, L, K]` tensors from `evalSeed` (the same for every
-   * row and batch, so a row's score does not depend on its batch). Owned by the caller.
+   * row and batch, so a row's score does not depend on its batch). Each draw is generated from the most
+   * recent position backwards, so a position's logits do not depend on `L` either (batches cut to their
+   * longest history see the same logits as full-length ones). Owned by the caller.
    */
   evaluationLogits(L: number): tf.Tensor3D[] {
     const rng = new Rng(this.opts.settings.evalSeed);
-    return Array.from({ length: this.opts.settings.evalDraws }, () => randomNormal([1, L, this.K], this.opts.settings.routingStd, rng) as tf.Tensor3D);
+    const { K } = this;
+    const std = this.opts.settings.routingStd;
+    return Array.from({ length: this.opts.settings.evalDraws }, () => {
+      const r = rng.fork();
+      const v = new Float32Array(L * K);
+      for (let j = L - 1; j >= 0; j--) for (let k = 0; k < K; k++) v[j * K + k] = std * r.normal();
+      return tf.tensor3d(v, [1, L, K]);
+    });
   }
 
   /**
