@@ -19,9 +19,12 @@ import { recordsBySeed, seedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
 import { ctrSchema, type CtrConfig, type CtrPrepared } from './ctrCommon.js';
 
-/** Settings of an IaCN experiment (`lengths` is ml-100k's maxlen study: empty for none). */
-export function iacnSchema(lengthsDefault: string) {
-  const { models: _models, seeds: _seeds, ...ctr } = ctrSchema();
+/**
+ * Settings of an IaCN experiment (`lengths` is ml-100k's maxlen study: empty for none; `lengthBuffer` the
+ * default of the length-bucketed batching, see {@link ctrSchema}).
+ */
+export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
+  const { models: _models, seeds: _seeds, ...ctr } = ctrSchema(lengthBuffer);
   return {
     models: subsetOf(IACN_MAIN_MODELS, IACN_MAIN_MODELS, 'models of the main comparison'),
     seeds: int(5, { min: 1, max: 100, doc: 'seeds of the main comparison' }),
