@@ -133,4 +133,18 @@ describe('default experiment, tiny, end to end', () => {
     await expect(run({ layers: tinyLayers(['Pop'], 1, 2), outDir: out, runId: 'r', resume: true })).rejects.toThrow(/config key "seeds": is 2 but the run being resumed \(r\) used 1/);
     await expect(run({ layers: tinyLayers(['Pop'], 1, 1), outDir: out, runId: 'r' })).rejects.toThrow(/already holds a run: pass --resume/);
   });
+
+  it('a resumed run may gain models: their cells are added, the earlier ones kept, config.json records it', async () => {
+    const out = tmpDir();
+    const first = await run({ layers: tinyLayers(['Pop'], 1, 2), outDir: out, runId: 'g' });
+    const grown = await run({ layers: tinyLayers(['Pop', 'BPR-MF'], 1, 2), outDir: out, runId: 'g', resume: true, command: 'grow' });
+    expect(grown.complete).toBe(true);
+    expect(grown.records.map((x) => `${x.model}/${x.seed}`).sort()).toEqual(['BPR-MF/0', 'BPR-MF/1', 'Pop/0', 'Pop/1']);
+    expect(qualityRows(grown.summary).filter((r) => r.model === 'Pop')).toEqual(qualityRows(first.summary));
+    const cfg = readJson<Record<string, any>>(path.join(grown.runDir, 'config.json'));
+    expect(cfg.config.models).toEqual(['Pop', 'BPR-MF']);
+    expect(cfg.extended).toEqual([expect.objectContaining({ modelsAdded: ['BPR-MF'], command: 'grow' })]);
+    // dropping a model is still refused
+    await expect(run({ layers: tinyLayers(['BPR-MF'], 1, 2), outDir: out, runId: 'g', resume: true })).rejects.toThrow(/config key "models"/);
+  });
 });

@@ -147,9 +147,10 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   if (!opts.resume && stored) throw new UsageError(`${runDir} already holds a run: pass --resume to continue it, or another --run-id`);
 
   const backend = await initBackend(opts.backend, { logger: log, log: !opts.quiet });
+  let modelsAdded: string[] = [];
   if (stored) {
     const defaults = Object.fromEntries(Object.entries(exp.schema).map(([k, f]) => [k, f.default]));
-    checkSameConfig(stored, config, backend, defaults);
+    ({ modelsAdded } = checkSameConfig(stored, config, backend, defaults));
   }
 
   const protocol = exp.protocol(config);
@@ -174,6 +175,11 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
       dataDir: plan.dataDir.dir,
       createdAt: new Date().toISOString(),
     });
+  } else if (modelsAdded.length > 0) {
+    // the run gains cells: record the new model list and when, and by which command, it grew
+    const extended = [...((stored.extended as unknown[] | undefined) ?? []), { modelsAdded, command, at: new Date().toISOString() }];
+    writeJsonAtomic(path.join(runDir, 'config.json'), { ...stored, config: { ...stored.config, models: config.models }, cells, extended });
+    log(`${exp.name}: run ${runId} gains model(s) ${modelsAdded.join(', ')}`);
   }
 
   const resultsFile = path.join(runDir, 'results.jsonl');

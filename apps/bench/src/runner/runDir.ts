@@ -55,14 +55,22 @@ export function readRunConfig(runDir: string): StoredRunConfig | undefined {
  * Throws a {@link ConfigError} naming the first key whose value differs between the stored run and the
  * resumed one (a resumed run must use the same settings, or its cells would not be comparable). A key the
  * stored run does not have (a setting added after it was made) passes when it is at its default in
- * `defaults`: a new setting's default keeps the old behaviour.
+ * `defaults`: a new setting's default keeps the old behaviour. `models` may grow (the run gains the new
+ * models' cells, every other setting being equal); returns whether it did.
  */
-export function checkSameConfig(stored: StoredRunConfig, config: Record<string, unknown>, backend: string, defaults: Record<string, unknown> = {}): void {
+export function checkSameConfig(stored: StoredRunConfig, config: Record<string, unknown>, backend: string, defaults: Record<string, unknown> = {}): { modelsAdded: string[] } {
   const keys = new Set([...Object.keys(stored.config), ...Object.keys(config)]);
+  let modelsAdded: string[] = [];
   for (const k of keys) {
     const a = JSON.stringify(stored.config[k]);
     const b = JSON.stringify(config[k]);
     const newAtDefault = !(k in stored.config) && k in defaults && b === JSON.stringify(defaults[k]);
+    const was = stored.config[k];
+    const now = config[k];
+    if (k === 'models' && a !== b && Array.isArray(was) && Array.isArray(now) && was.every((m) => now.includes(m))) {
+      modelsAdded = now.filter((m) => !was.includes(m)).map(String);
+      continue;
+    }
     if (a !== b && !newAtDefault) {
       throw new ConfigError(k, `is ${b ?? 'unset'} but the run being resumed (${stored.runId}) used ${a ?? 'unset'}; pass the same settings or start a new run`);
     }
@@ -70,4 +78,5 @@ export function checkSameConfig(stored: StoredRunConfig, config: Record<string, 
   if (stored.backend !== backend) {
     throw new UsageError(`--resume: the run ${stored.runId} used backend ${stored.backend}, this one ${backend}; pass --backend ${stored.backend}`);
   }
+  return { modelsAdded };
 }
