@@ -126,25 +126,33 @@ function checkScanInputs(cell: GRUCell, xs: tf.Tensor, mask: tf.Tensor | null | 
  * `h0 [B, H]`; output the states `[B, L, H]`. Recording ~14 small ops per step on the tape and
  * differentiating them op by op costs about twice the kernels (and JavaScript bookkeeping) of the fused
  * backward below; `gru.test.ts` checks it against autodiff of the unrolled steps and finite differences.
+ *
+ * On these shapes every step is bound by the number of kernel launches, not by arithmetic, so the loop
+ * keeps them few: inputs are split by gate once, the recurrent product is two matmuls (gates u, r and
+ * the candidate's `U_h h`) instead of one plus slices, and the backward pass gathers the weight gradient
+ * and the input gradients after the loop, in one matmul and one concatenation.
  */
 const fusedScan = customOp<tf.Tensor3D>(([xp, wh, scale, h0], save) => {
   const [B, L, H3] = xp.shape;
   const H = H3 / 3;
-  const xs = tf.unstack(xp, 1) as tf.Tensor2D[];
+  const xur = tf.unstack(tf.slice(xp, [0, 0, 0], [B, L, 2 * H]), 1) as tf.Tensor2D[];
+  const xh = tf.unstack(tf.slice(xp, [0, 0, 2 * H], [B, L, H]), 1) as tf.Tensor2D[];
   const ss = tf.unstack(tf.reshape(scale, [B, L, 1]), 1) as tf.Tensor2D[];
+  const whUR = tf.slice(wh, [0, 0], [H, 2 * H]) as tf.Tensor2D;
+  const whH = tf.slice(wh, [0, 2 * H], [H, H]) as tf.Tensor2D;
   let h = h0 as tf.Tensor2D;
   const outs: tf.Tensor2D[] = [];
   const keep: tf.Tensor[] = [wh];
   for (let t = 0; t < L; t++) {
-    const hp = matMulFast(h, wh as tf.Tensor2D);
-    const ur = tf.sigmoid(tf.add(tf.slice(xs[t], [0, 0], [B, 2 * H]), tf.slice(hp, [0, 0], [B, 2 * H])));
+    const ur = tf.sigmoid(tf.add(xur[t], matMulFast(h, whUR)));
     const uRaw = tf.slice(ur, [0, 0], [B, H]);
     const r = tf.slice(ur, [0, H], [B, H]);
-    const hh = tf.slice(hp, [0, 2 * H], [B, H]);
-    const cand = tf.tanh(tf.add(tf.slice(xs[t], [0, 2 * H], [B, H]), tf.mul(r, hh)));
+    const hh = matMulFast(h, whH); // U_h h
+    const cand = tf.tanh(tf.add(xh[t], tf.mul(r, hh)));
     const u = tf.mul(uRaw, ss[t]);
-    const next = tf.add(h, tf.mul(u, tf.sub(cand, h))) as tf.Tensor2D;
-    keep.push(h, uRaw, r, hh, cand, ss[t]);
+    const diff = tf.sub(cand, h);
+    const next = tf.add(h, tf.mul(u, diff)) as tf.Tensor2D;
+    keep.push(h, uRaw, r, hh, cand, u, diff);
     outs.push(next);
     h = next;
   }
@@ -155,24 +163,33 @@ const fusedScan = customOp<tf.Tensor3D>(([xp, wh, scale, h0], save) => {
       const w = saved[0] as tf.Tensor2D;
       const dys = tf.unstack(dy, 1) as tf.Tensor2D[];
       let dh: tf.Tensor2D = tf.zerosLike(dys[0]);
-      let dw: tf.Tensor = tf.zerosLike(w);
-      const dxs: tf.Tensor[] = new Array(L);
+      const dus: tf.Tensor[] = new Array(L);
+      const drs: tf.Tensor[] = new Array(L);
+      const dcs: tf.Tensor[] = new Array(L);
       const dss: tf.Tensor[] = new Array(L);
+      const hPrevs: tf.Tensor[] = new Array(L);
+      const dhps: tf.Tensor[] = new Array(L);
       for (let t = L - 1; t >= 0; t--) {
-        const [hPrev, uRaw, r, hh, cand, s] = saved.slice(1 + 6 * t, 7 + 6 * t);
+        const [hPrev, uRaw, r, hh, cand, u, diff] = saved.slice(1 + 7 * t, 8 + 7 * t);
         const g = tf.add(dys[t], dh);
-        const gu = tf.mul(g, tf.sub(cand, hPrev)); // dL/du
+        const gu = tf.mul(g, diff); // dL/du
         dss[t] = tf.sum(tf.mul(gu, uRaw), 1, true);
-        const u = tf.mul(uRaw, s);
-        const dPreU = tf.mul(tf.mul(gu, s), tf.mul(uRaw, tf.sub(1, uRaw)));
-        const dPreC = tf.mul(tf.mul(g, u), tf.sub(1, tf.square(cand)));
+        const dPreU = tf.mul(tf.mul(gu, u), tf.sub(1, uRaw)); // gu · s · σ'(pre_u), with u = s · σ(pre_u)
+        const gU = tf.mul(g, u);
+        const dPreC = tf.mul(gU, tf.sub(1, tf.square(cand)));
         const dPreR = tf.mul(tf.mul(dPreC, hh), tf.mul(r, tf.sub(1, r)));
         const dhp = tf.concat([dPreU, dPreR, tf.mul(dPreC, r)], 1) as tf.Tensor2D;
-        dxs[t] = tf.concat([dPreU, dPreR, dPreC], 1);
-        dw = tf.add(dw, matMulFast(hPrev as tf.Tensor2D, dhp, true, false));
-        dh = tf.add(tf.mul(g, tf.sub(1, u)), matMulFast(dhp, w, false, true)) as tf.Tensor2D;
+        dus[t] = dPreU;
+        drs[t] = dPreR;
+        dcs[t] = dPreC;
+        hPrevs[t] = hPrev;
+        dhps[t] = dhp;
+        dh = tf.add(tf.sub(g, gU), matMulFast(dhp, w, false, true)) as tf.Tensor2D;
       }
-      return [tf.stack(dxs, 1), dw, tf.reshape(tf.stack(dss, 1), [B, L]), dh];
+      // dW_h = Σ_t h_{t-1}ᵀ dhp_t, as one product over the stacked steps
+      const dw = matMulFast(tf.concat(hPrevs, 0) as tf.Tensor2D, tf.concat(dhps, 0) as tf.Tensor2D, true, false);
+      const dxp = tf.concat([tf.stack(dus, 1), tf.stack(drs, 1), tf.stack(dcs, 1)], 2);
+      return [dxp, dw, tf.reshape(tf.stack(dss, 1), [B, L]), dh];
     },
   };
 });
