@@ -29,6 +29,7 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
     models: subsetOf(IACN_MAIN_MODELS, IACN_MAIN_MODELS, 'models of the main comparison'),
     seeds: int(5, { min: 1, max: 100, doc: 'seeds of the main comparison' }),
     ...ctr,
+    dinAttention: oneOf(['none', 'softmax'] as const, 'softmax', "DIN's attention normalisation, for DIN, DIN:2d and IaCN+DIN alike: softmax (the released DIN/DIEN code; far stronger on ctr-beauty) or none (the DIN paper)"),
     delta: num(0.5, { min: 0, max: 1, doc: 'IaCN δ: its own parameters get (1−δ)·g_aux + δ·g_main' }),
     lambda: num(1, { min: 0, doc: 'IaCN λ, weight of the auxiliary loss (ours)' }),
     capsules: int(4, { min: 1, doc: 'interest capsules K' }),
@@ -51,6 +52,7 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
 /** The typed settings of {@link iacnSchema}. */
 export interface IacnExperimentConfig extends CtrConfig {
   models: string[];
+  dinAttention: 'none' | 'softmax';
   delta: number;
   lambda: number;
   capsules: number;
@@ -117,7 +119,7 @@ export function iacnCells(c: IacnExperimentConfig): CellSpec[] {
 /** Protocol lines of the IaCN experiments (after the CTR lines). */
 export function iacnProtocolDetails(c: IacnExperimentConfig): string[] {
   return [
-    `models: IaCN+X wraps X ∈ {DIN, WideDeep, DIEN} (@recsuite/iacn): K = ${c.capsules}${c.dynamicK ? ' (dynamic)' : ''} capsules, r = ${c.routingIters} routing iterations, interest MLP [${c.interestHidden}] over [capsule ‖ user profile], ${c.candidateOnly ? 'ẽ_c appended to the final MLP input' : 'every item embedding X consumes widened to [e ‖ ẽ]'}; auxiliary head ${c.auxLoss}, λ = ${c.lambda}, δ = ${c.delta} (mix on ${c.mixScope === 'own' ? "IaCN's own parameters" : 'IaCN\'s own parameters and the shared item tables'}, from two gradient calls). X and IaCN+X get identical features, batches, Adam and selection; X:2d is X with embedding width ${2 * c.embedDim} (capacity control: IaCN+X's item embeddings are that wide)`,
+    `models: IaCN+X wraps X ∈ {DIN, WideDeep, DIEN} (@recsuite/iacn; DIN's attention ${c.dinAttention === 'softmax' ? 'softmax-normalised, as the released DIN/DIEN code' : 'unnormalised, as the DIN paper'}): K = ${c.capsules}${c.dynamicK ? ' (dynamic)' : ''} capsules, r = ${c.routingIters} routing iterations, interest MLP [${c.interestHidden}] over [capsule ‖ user profile], ${c.candidateOnly ? 'ẽ_c appended to the final MLP input' : 'every item embedding X consumes widened to [e ‖ ẽ]'}; auxiliary head ${c.auxLoss}, λ = ${c.lambda}, δ = ${c.delta} (mix on ${c.mixScope === 'own' ? "IaCN's own parameters" : 'IaCN\'s own parameters and the shared item tables'}, from two gradient calls). X and IaCN+X get identical features, batches, Adam and selection; X:2d is X with embedding width ${2 * c.embedDim} (capacity control: IaCN+X's item embeddings are that wide)`,
     `paired differences: per seed IaCN+X − X on test AUC/GAUC/LogLoss (mean, 95% t-interval over the shared seeds); per test user, the user's pair AUC averaged over the shared seeds, ${c.bootstrap} paired bootstrap resamples of users (95% percentile interval)`,
     `sweeps (base ${c.sweepBase}, ${c.sweepSeeds} seeds per point): δ ∈ {${c.deltaSweep}} at λ = ${c.lambda}; λ ∈ {${c.lambdaSweep}} at δ = ${c.delta}; the point equal to the main setting reuses the main cells`,
   ];
@@ -177,7 +179,7 @@ export async function runIacnCell(ctx: CellContext<IacnExperimentConfig, CtrPrep
     features: { numItems: data.numItems, numAttributes: itemAttributes?.numValues, profileFields, numUsers: data.numUsers, useUserId: c.useUserId },
     batchFeatures,
     seed: ctx.cell.seed,
-    hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight },
+    hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight, dinAttention: c.dinAttention },
   };
   const built = buildIacnModel(spec, task, iacnOptions(c));
   const evalOpts = { batchSize: c.evalBatchSize, maxLen: spec.overrides.maxLen ?? c.maxLen, ...batchFeatures };

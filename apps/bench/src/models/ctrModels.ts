@@ -3,7 +3,7 @@
  * `ctrBatches` with Adam.
  * @module
  */
-import { DIEN, DIN, WideDeep, type CtrFeatureConfig, type CtrModel } from '@recsuite/baselines';
+import { DIEN, DIN, WideDeep, type CtrFeatureConfig, type CtrModel, type DinAttentionNorm } from '@recsuite/baselines';
 import { Adam, ctrBatches, type CtrBatchOptions, type CtrData } from '@recsuite/core';
 import type { TrainPlan } from './types.js';
 
@@ -21,6 +21,8 @@ export interface CtrHyper {
   dropout: number;
   /** DIEN auxiliary-loss weight. */
   auxWeight: number;
+  /** DIN's attention normalisation (default `none`, the paper's). */
+  dinAttention?: DinAttentionNorm;
 }
 
 /** What a CTR factory gets. */
@@ -52,7 +54,7 @@ const base = (t: CtrTask) => ({ ...t.features, embedDim: t.hyper.embedDim, seed:
 
 /** CTR model factories by report name. */
 export const CTR_MODELS = {
-  DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN(base(t)), train: plan(t) }),
+  DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: t.hyper.dinAttention ?? 'none' }), train: plan(t) }),
   /** DIN with softmax-normalised attention, as the authors' released DIN and DIEN code do. */
   'DIN:softmax': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: 'softmax' }), train: plan(t) }),
   DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN({ ...base(t), auxWeight: t.hyper.auxWeight }), train: plan(t) }),

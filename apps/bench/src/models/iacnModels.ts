@@ -67,7 +67,7 @@ export function buildIacnModel(spec: IacnModelSpec, task: CtrTask, iacn: IacnOpt
   const maxLen = spec.overrides.maxLen ?? task.hyper.maxLen;
   const hyper = { ...task.hyper, maxLen, embedDim: task.hyper.embedDim * (spec.wide ? 2 : 1) };
   if (!spec.iacn) return CTR_MODELS[spec.base]({ ...task, hyper });
-  const baseConfig = { ...task.features, embedDim: hyper.embedDim, seed: task.seed, dropout: hyper.dropout, ...(spec.base === 'DIEN' ? { auxWeight: hyper.auxWeight } : {}) };
+  const baseConfig = { ...task.features, embedDim: hyper.embedDim, seed: task.seed, dropout: hyper.dropout, ...(spec.base === 'DIEN' ? { auxWeight: hyper.auxWeight } : {}), ...(spec.base === 'DIN' ? { attentionNorm: hyper.dinAttention ?? 'none' } : {}) };
   const model = new IaCN({
     base: spec.base,
     baseConfig,
