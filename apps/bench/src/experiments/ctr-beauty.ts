@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ctrDataStored } from '../cells/ctrCell.js';
 import { file, str } from '../config/fields.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
-import { CTR_DISPLAY, ctrCell, ctrProtocolDetails, ctrSchema, type CtrPrepared } from './ctrCommon.js';
+import { CTR_DISPLAY, ctrCell, ctrProtocolDetails, ctrSchema, ctrVersusWideDeep, type CtrPrepared } from './ctrCommon.js';
 
 export default defineExperiment({
   name: 'ctr-beauty',
@@ -42,4 +42,5 @@ export default defineExperiment({
   },
   runCell: ctrCell,
   display: CTR_DISPLAY,
+  sections: (_summary, records, c) => ctrVersusWideDeep(records, c.models),
 });

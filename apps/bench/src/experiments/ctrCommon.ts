@@ -6,7 +6,9 @@
 import type { CtrData, ItemAttributes, UserProfile } from '@recsuite/core';
 import { runCtrCell } from '../cells/ctrCell.js';
 import { bool, int, num, oneOf, subsetOf } from '../config/fields.js';
-import type { CellContext, Display } from '../experiment.js';
+import type { CellContext, CellRecord, Display } from '../experiment.js';
+import type { ReportSection } from '../report/sections.js';
+import { seedPaired } from '../runner/paired.js';
 import { CTR_MODEL_NAMES } from '../models/ctrModels.js';
 
 /**
@@ -108,3 +110,34 @@ export const CTR_DISPLAY: Display = {
   chartMetrics: ['AUC', 'GAUC'],
   curveMetric: 'AUC',
 };
+
+const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : '—');
+
+/**
+ * Each model against Wide&Deep (the baselines' CTR acceptance: DIN and DIEN beat Wide&Deep on the mean
+ * test AUC): per seed `X − WideDeep` on AUC and GAUC, the mean with its 95% t-interval, and on how many
+ * seeds X is ahead.
+ */
+export function ctrVersusWideDeep(records: readonly CellRecord[], models: readonly string[]): ReportSection[] {
+  const ref = 'WideDeep';
+  const rows: string[][] = [];
+  const lines: string[] = [];
+  for (const m of models) {
+    if (m === ref) continue;
+    const auc = seedPaired(records, m, ref, 'AUC');
+    if (auc.n === 0) continue;
+    const gauc = seedPaired(records, m, ref, 'GAUC');
+    const ahead = auc.d.filter((d) => d > 0).length;
+    const ci = (p: typeof auc) => `${signed(p.mean)} [${signed(p.lo)}, ${signed(p.hi)}]`;
+    rows.push([m, String(auc.n), ci(auc), `${ahead}/${auc.n}`, auc.d.map(signed).join(' / '), ci(gauc)]);
+    lines.push(`${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${signed(auc.mean)}; ahead on ${ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 ? 'excludes' : 'includes'} 0` : ''}).`);
+  }
+  if (rows.length === 0) return [];
+  return [
+    {
+      title: `Against ${ref}`,
+      text: [`Test AUC and GAUC differences X − ${ref}, paired by seed: mean and 95% t-interval over the shared seeds.`, ...lines],
+      tables: [{ header: ['model', 'seeds', `AUC − ${ref}`, 'seeds ahead', 'per seed', `GAUC − ${ref}`], rows }],
+    },
+  ];
+}
