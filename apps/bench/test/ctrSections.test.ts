@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellRecord } from '../src/experiment.js';
 import { ctrVersusWideDeep } from '../src/experiments/ctrCommon.js';
 
-const rec = (model: string, seed: number, AUC: number, GAUC: number): CellRecord => ({ model, seed, metrics: { all: { AUC, GAUC } } }) as CellRecord;
+const rec = (model: string, seed: number, AUC: number, GAUC: number): CellRecord => ({ model, seed, metrics: { all: { AUC, GAUC } }, finishedAt: '', wallSeconds: 0 });
 
 describe('ctrVersusWideDeep', () => {
   it('pairs each model with WideDeep by seed: mean, t-interval, seeds ahead, verdict', () => {

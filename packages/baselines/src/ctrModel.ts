@@ -244,6 +244,16 @@ export abstract class CtrModelBase<C extends CtrBaseConfig> implements CtrModel 
     return tf.concat(parts, 1) as tf.Tensor2D;
   }
 
+  /**
+   * `[Σ_j e_j, e_c ⊙ Σ_j e_j]`, `2 × [B, itemDim]`: the sum of the history embeddings and its product with the
+   * candidate, which the released DIN and DIEN code feeds to the final MLP beside the papers' inputs
+   * (`historySum` in {@link DINConfig} and {@link DIENConfig}). Padded positions contribute nothing.
+   */
+  protected historySumInputs(ctx: ItemContext): tf.Tensor2D[] {
+    const sum = tf.sum(tf.mul(ctx.hist, tf.expandDims(ctx.mask, 2)), 1) as tf.Tensor2D;
+    return [sum, tf.mul(ctx.cand, sum) as tf.Tensor2D];
+  }
+
   /** Width of {@link CtrModelBase.mlpInput} given the width of the model's own parts. */
   protected mlpInputDim(own: number): number {
     return this.features.userDim + own + this.mlpExtraDim;

@@ -70,6 +70,11 @@ const small = { attentionHidden: [8, 4], mlpHidden: [16, 8] };
 const MODELS: Record<string, { make: Maker; load: (dir: string, hooks?: CtrHooks) => Promise<CtrModel> }> = {
   DIN: { make: (s, h, seed) => new DIN({ ...baseConfig(s, seed), ...small }, h), load: (d, h) => DIN.load(d, h) },
   'DIN (softmax)': { make: (s, h, seed) => new DIN({ ...baseConfig(s, seed), ...small, attentionNorm: 'softmax' }, h), load: (d, h) => DIN.load(d, h) },
+  'DIN (released)': {
+    make: (s, h, seed) => new DIN({ ...baseConfig(s, seed), ...small, attentionNorm: 'softmax', historySum: true }, h),
+    load: (d, h) => DIN.load(d, h),
+  },
+  'DIEN (history sum)': { make: (s, h, seed) => new DIEN({ ...baseConfig(s, seed), ...small, historySum: true }, h), load: (d, h) => DIEN.load(d, h) },
   DIEN: { make: (s, h, seed) => new DIEN({ ...baseConfig(s, seed), ...small }, h), load: (d, h) => DIEN.load(d, h) },
   WideDeep: {
     make: (s, h, seed) => new WideDeep({ ...baseConfig(s, seed), deepHidden: [16, 8], wideBuckets: 4093 }, h),
@@ -193,7 +198,7 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
           const back = await load(dir);
           expect(back.name).toBe(name.split(' ')[0]);
           expect(predictAll(back, b)).toEqual(want);
-          const other = name.startsWith('DIN') ? MODELS.WideDeep : MODELS.DIN;
+          const other = name.startsWith('DIN ') || name === 'DIN' ? MODELS.WideDeep : MODELS.DIN;
           await expect(other.load(dir)).rejects.toThrow(/expected "(DIN|WideDeep)"/);
           m.dispose();
           back.dispose();
@@ -259,6 +264,30 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
     });
     expect(() => new DIN({ ...baseConfig(s), ...small, attentionNorm: 'l1' as 'none' })).toThrow(/attentionNorm/);
     m.dispose();
+  });
+
+  it('historySum: the final MLP also gets [Σ_j e_j, e_c ⊙ Σ_j e_j] over the real behaviours', () => {
+    class Exposed extends DIN {
+      sums(ctx: ItemContext) {
+        return this.historySumInputs(ctx);
+      }
+    }
+    const m = new Exposed({ ...baseConfig(s), ...small, historySum: true });
+    const plain = new DIN({ ...baseConfig(s), ...small });
+    expect(m.mlp.variables()[0].shape[0]).toBe(plain.mlp.variables()[0].shape[0] + 2 * m.itemDim);
+    const b = batchOf(s, s.train.slice(0, 3), 9);
+    tf.tidy(() => {
+      const ctx = m.embedBatch(b);
+      const h = ctx.hist.arraySync();
+      const mask = ctx.mask.arraySync() as number[][];
+      const c = ctx.cand.arraySync() as number[][];
+      const sum = h.map((row, i) => row[0].map((_, k) => row.reduce((acc, e, t) => acc + mask[i][t] * e[k], 0)));
+      const [gotSum, gotProd] = m.sums(ctx);
+      expectClose(gotSum, sum.flat());
+      expectClose(gotProd, sum.flatMap((row, i) => row.map((v, k) => v * c[i][k])));
+    });
+    m.dispose();
+    plain.dispose();
   });
 
   it('DIEN: the auxiliary loss is α · mean over valid steps of BCE(⟨h_t, e_{t+1}⟩, ⟨h_t, ê_{t+1}⟩)', () => {

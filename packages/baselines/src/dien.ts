@@ -17,6 +17,11 @@ export interface DIENConfig extends CtrBaseConfig {
   attentionActivation?: Activation;
   /** Weight `α` of the auxiliary loss, `L = L_target + α L_aux`, default 1; 0 turns it off. */
   auxWeight?: number;
+  /**
+   * Also feed the final MLP the history sum and its product with the candidate, `[Σ_j e_j, e_c ⊙ Σ_j e_j]`, as
+   * DIEN's released code does (not in the paper); default false.
+   */
+  historySum?: boolean;
   /** Final MLP hidden sizes, default `[200, 80]`. */
   mlpHidden?: number[];
   /** Final MLP activation, default `dice`. */
@@ -83,7 +88,7 @@ export class DIEN extends CtrModelBase<DIENConfig> {
       this.attentionW = tf.variable(w, true) as tf.Variable<tf.Rank.R2>;
       w.dispose();
     } else this.attentionW = null;
-    this.mlp = new MLP(this.mlpInputDim(2 * d), config.mlpHidden ?? [200, 80], {
+    this.mlp = new MLP(this.mlpInputDim((config.historySum ? 4 : 2) * d), config.mlpHidden ?? [200, 80], {
       rng,
       activation: config.mlpActivation ?? 'dice',
       dropout: config.dropout,
@@ -120,7 +125,7 @@ export class DIEN extends CtrModelBase<DIENConfig> {
     return tf.tidy(() => {
       const ctx = this.embedBatch(batch);
       const { states, final } = this.interest(ctx);
-      const x = this.mlpInput(ctx, [final, ctx.cand]);
+      const x = this.mlpInput(ctx, [final, ctx.cand, ...(this.config.historySum ? this.historySumInputs(ctx) : [])]);
       const logits = tf.reshape(this.mlp.apply(x, this.fwd), [batch.batchSize]) as tf.Tensor1D;
       const aux = withAux && this.auxWeight > 0 ? this.auxLoss(ctx, states) : null;
       return { logits, aux: aux ? (tf.mul(aux, this.auxWeight) as tf.Scalar) : undefined };

@@ -96,6 +96,11 @@ export interface DINConfig extends CtrBaseConfig {
    * DIN baseline in DIEN's released code do.
    */
   attentionNorm?: DinAttentionNorm;
+  /**
+   * Also feed the final MLP the history sum and its product with the candidate, `[Σ_j e_j, e_c ⊙ Σ_j e_j]`, as
+   * the released DIN/DIEN code does (not in the paper); default false.
+   */
+  historySum?: boolean;
   /** Final MLP hidden sizes, default `[200, 80]`. */
   mlpHidden?: number[];
   /** Final MLP activation, default `dice`. */
@@ -129,7 +134,7 @@ export class DIN extends CtrModelBase<DINConfig> {
     if (norm !== 'none' && norm !== 'softmax') throw new RangeError(`DIN: config.attentionNorm must be 'none' or 'softmax', got '${norm as string}'`);
     const d = this.itemDim;
     this.attention = new DinAttention(d, { rng: this.initRng, hidden: config.attentionHidden, activation: config.attentionActivation });
-    this.mlp = new MLP(this.mlpInputDim(2 * d), config.mlpHidden ?? [200, 80], {
+    this.mlp = new MLP(this.mlpInputDim((config.historySum ? 4 : 2) * d), config.mlpHidden ?? [200, 80], {
       rng: this.initRng,
       activation: config.mlpActivation ?? 'dice',
       dropout: config.dropout,
@@ -146,7 +151,7 @@ export class DIN extends CtrModelBase<DINConfig> {
   forward(batch: CtrBatch): CtrForward {
     return tf.tidy(() => {
       const ctx = this.embedBatch(batch);
-      const x = this.mlpInput(ctx, [this.interest(ctx), ctx.cand]);
+      const x = this.mlpInput(ctx, [this.interest(ctx), ctx.cand, ...(this.config.historySum ? this.historySumInputs(ctx) : [])]);
       return { logits: tf.reshape(this.mlp.apply(x, this.fwd), [batch.batchSize]) as tf.Tensor1D };
     });
   }
