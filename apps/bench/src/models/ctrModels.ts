@@ -57,11 +57,7 @@ export const CTR_MODELS = {
   DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: t.hyper.dinAttention ?? 'none' }), train: plan(t) }),
   /** DIN with softmax-normalised attention, as the authors' released DIN and DIEN code do. */
   'DIN:softmax': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: 'softmax' }), train: plan(t) }),
-  /** DIN as DIEN's released code builds it: softmax attention, history sum and its product with the candidate into the MLP. */
-  'DIN:released': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: 'softmax', historySum: true }), train: plan(t) }),
   DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN({ ...base(t), auxWeight: t.hyper.auxWeight }), train: plan(t) }),
-  /** DIEN as its released code builds it: the history sum and its product with the candidate also go into the MLP. */
-  'DIEN:released': (t: CtrTask): BuiltCtr => ({ model: new DIEN({ ...base(t), auxWeight: t.hyper.auxWeight, historySum: true }), train: plan(t) }),
   WideDeep: (t: CtrTask): BuiltCtr => ({ model: new WideDeep(base(t)), train: plan(t) }),
 };
 
