@@ -19,8 +19,8 @@ export interface DIENConfig extends CtrBaseConfig {
   auxWeight?: number;
   /**
    * Also feed the final MLP the history sum and its product with the candidate, `[Σ_j e_j, e_c ⊙ Σ_j e_j]`, as
-   * DIEN's released code does (not in the paper); default false. That code also batch-normalises the MLP input, which this
-   * option does not: the sum grows with the history length.
+   * DIEN's released code does (not in the paper); default false. That code also batch-normalises the MLP input,
+   * which this option does not: the sum grows with the history length.
    */
   historySum?: boolean;
   /** Final MLP hidden sizes, default `[200, 80]`. */

@@ -98,8 +98,8 @@ export interface DINConfig extends CtrBaseConfig {
   attentionNorm?: DinAttentionNorm;
   /**
    * Also feed the final MLP the history sum and its product with the candidate, `[Σ_j e_j, e_c ⊙ Σ_j e_j]`, as
-   * the released DIN/DIEN code does (not in the paper); default false. That code also batch-normalises the MLP input, which this
-   * option does not: the sum grows with the history length.
+   * the released DIN/DIEN code does (not in the paper); default false. That code also batch-normalises the MLP input,
+   * which this option does not: the sum grows with the history length.
    */
   historySum?: boolean;
   /** Final MLP hidden sizes, default `[200, 80]`. */
