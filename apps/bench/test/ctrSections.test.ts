@@ -22,6 +22,9 @@ describe('ctrVersusWideDeep', () => {
     expect(dien.slice(0, 4)).toEqual(['DIEN', '1', '-0.1000 [—, —]', '0/1']);
     expect(s.text!.join('\n')).toMatch(/- DIN beats WideDeep on the mean test AUC \(\+0\.0100; ahead on 2 of 3 seeds; the 95% interval includes 0\)/);
     expect(s.text!.join('\n')).toMatch(/DIEN does \*\*not\*\* beat WideDeep/);
+    // an interval wholly below 0 excludes 0 too
+    const behind = [0, 1, 2].flatMap((seed) => [rec('WideDeep', seed, 0.8, 0.7), rec('DIN', seed, 0.7 + 0.001 * seed, 0.7)]);
+    expect(ctrVersusWideDeep(behind, ['DIN'])[0].text!.join('\n')).toMatch(/does \*\*not\*\* beat WideDeep .*the 95% interval excludes 0/);
     expect(ctrVersusWideDeep(records.filter((r) => r.model !== 'WideDeep'), ['DIN'])).toEqual([]);
   });
 });

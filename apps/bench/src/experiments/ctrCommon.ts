@@ -130,7 +130,7 @@ export function ctrVersusWideDeep(records: readonly CellRecord[], models: readon
     const ahead = auc.d.filter((d) => d > 0).length;
     const ci = (p: typeof auc) => `${signed(p.mean)} [${signed(p.lo)}, ${signed(p.hi)}]`;
     rows.push([m, String(auc.n), ci(auc), `${ahead}/${auc.n}`, auc.d.map(signed).join(' / '), ci(gauc)]);
-    lines.push(`- ${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${signed(auc.mean)}; ahead on ${ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 ? 'excludes' : 'includes'} 0` : ''}).`);
+    lines.push(`- ${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${signed(auc.mean)}; ahead on ${ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 || auc.hi < 0 ? 'excludes' : 'includes'} 0` : ''}).`);
   }
   if (rows.length === 0) return [];
   return [
