@@ -173,6 +173,10 @@ export interface CtrBatchOptions {
   lengthBuffer?: number;
 }
 
+/** Length of row `k`'s history once cut to the most recent `maxLen` items. */
+const cutLength = (data: CtrData, rows: CtrRows, k: number, maxLen: number): number =>
+  Math.min(maxLen, rows.pos[k], data.sequences[rows.user[k]].length);
+
 /** The order in which {@link ctrBatches} visits rows, and where each batch ends. */
 function batchPlan(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): { order: Int32Array; ends: number[] } {
   const { batchSize, maxLen: L } = opts;
@@ -184,7 +188,7 @@ function batchPlan(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): { order
     return { order, ends };
   }
   if (!Number.isInteger(buffer)) throw new RangeError(`ctrBatches: lengthBuffer must be a non-negative integer, got ${buffer}`);
-  const len = (k: number) => Math.min(L, rows.pos[k], data.sequences[rows.user[k]].length);
+  const len = (k: number) => cutLength(data, rows, k, L);
   const out = new Int32Array(order.length);
   let o = 0;
   for (let start = 0; start < order.length; start += batchSize * buffer) {
@@ -223,10 +227,7 @@ export function* ctrBatches(data: CtrData, rows: CtrRows, opts: CtrBatchOptions)
     let L = fullLen;
     if (trim) {
       L = 1;
-      for (let b = 0; b < B; b++) {
-        const r = order[start + b];
-        L = Math.max(L, Math.min(fullLen, rows.pos[r], data.sequences[rows.user[r]].length));
-      }
+      for (let b = 0; b < B; b++) L = Math.max(L, cutLength(data, rows, order[start + b], fullLen));
     }
     const rowIndex = order.slice(start, end);
     const users = new Int32Array(B);
