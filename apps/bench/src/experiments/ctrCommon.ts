@@ -9,7 +9,7 @@ import { bool, int, num, oneOf, subsetOf } from '../config/fields.js';
 import type { CellContext, CellRecord, Display } from '../experiment.js';
 import type { ReportSection } from '../report/sections.js';
 import { seedPaired } from '../runner/paired.js';
-import { CTR_MODEL_NAMES } from '../models/ctrModels.js';
+import { CTR_MODEL_NAMES, type CtrHyper, type CtrTask } from '../models/ctrModels.js';
 
 /**
  * Settings of a CTR experiment.
@@ -79,24 +79,26 @@ export function ctrProtocolDetails(c: CtrConfig, features: string): string[] {
   ];
 }
 
+/**
+ * The CTR task of an experiment's settings and prepared data (features, batch options, hyper-parameters),
+ * without the seed; `hyper` adds to the shared hyper-parameters (IaCN's `dinAttention`).
+ */
+export function ctrTask(c: CtrConfig, prepared: CtrPrepared, hyper: Partial<CtrHyper> = {}): Omit<CtrTask, 'seed'> {
+  const { data, itemAttributes, userProfile } = prepared;
+  const profileFields = userProfile ? Object.entries(userProfile.fields).map(([name, f]) => ({ name, numValues: f.numValues })) : undefined;
+  return {
+    data,
+    features: { numItems: data.numItems, numAttributes: itemAttributes?.numValues, profileFields, numUsers: data.numUsers, useUserId: c.useUserId },
+    batchFeatures: { itemAttributes, userProfile, lengthBuffer: c.lengthBuffer },
+    hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight, ...hyper },
+  };
+}
+
 /** Runs one CTR cell of an experiment. */
 export function ctrCell(ctx: CellContext<CtrConfig, CtrPrepared>) {
   const c = ctx.config;
-  const { data, itemAttributes, userProfile } = ctx.data;
-  const profileFields = userProfile ? Object.entries(userProfile.fields).map(([name, f]) => ({ name, numValues: f.numValues })) : undefined;
   return runCtrCell(ctx, {
-    task: {
-      data,
-      features: {
-        numItems: data.numItems,
-        numAttributes: itemAttributes?.numValues,
-        profileFields,
-        numUsers: data.numUsers,
-        useUserId: c.useUserId,
-      },
-      batchFeatures: { itemAttributes, userProfile, lengthBuffer: c.lengthBuffer },
-      hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight },
-    },
+    task: ctrTask(c, ctx.data),
     epochs: c.epochs,
     patience: c.patience,
     validateEvery: c.validateEvery,

@@ -17,7 +17,7 @@ import { IACN_BASES, IACN_MAIN_MODELS, buildIacnModel, iacnModelName, parseIacnM
 import type { ReportSection } from '../report/sections.js';
 import { recordsBySeed, seedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
-import { ctrSchema, type CtrConfig, type CtrPrepared } from './ctrCommon.js';
+import { ctrSchema, ctrTask, type CtrConfig, type CtrPrepared } from './ctrCommon.js';
 
 /**
  * Settings of an IaCN experiment (`lengths` is ml-100k's maxlen study: empty for none; `lengthBuffer` the
@@ -170,17 +170,10 @@ function bucketMetrics(rows: CtrRows, p: Float32Array): Record<string, Record<st
 /** Trains and tests one cell of an IaCN experiment; `buckets`: add test metrics by history-length bucket. */
 export async function runIacnCell(ctx: CellContext<IacnExperimentConfig, CtrPrepared>, buckets: boolean): Promise<CellResult> {
   const c = ctx.config;
-  const { data, itemAttributes, userProfile } = ctx.data;
+  const { data } = ctx.data;
   const spec = parseIacnModel(ctx.cell.model);
-  const profileFields = userProfile ? Object.entries(userProfile.fields).map(([name, f]) => ({ name, numValues: f.numValues })) : undefined;
-  const batchFeatures = { itemAttributes, userProfile, lengthBuffer: c.lengthBuffer };
-  const task = {
-    data,
-    features: { numItems: data.numItems, numAttributes: itemAttributes?.numValues, profileFields, numUsers: data.numUsers, useUserId: c.useUserId },
-    batchFeatures,
-    seed: ctx.cell.seed,
-    hyper: { embedDim: c.embedDim, lr: c.lr, batchSize: c.batchSize, maxLen: c.maxLen, dropout: c.dropout, auxWeight: c.auxWeight, dinAttention: c.dinAttention },
-  };
+  const task = { ...ctrTask(c, ctx.data, { dinAttention: c.dinAttention }), seed: ctx.cell.seed };
+  const { batchFeatures } = task;
   const built = buildIacnModel(spec, task, iacnOptions(c));
   const evalOpts = { batchSize: c.evalBatchSize, maxLen: spec.overrides.maxLen ?? c.maxLen, ...batchFeatures };
   const metricsOf = async (rows: CtrRows) => {

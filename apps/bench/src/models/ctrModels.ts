@@ -3,7 +3,17 @@
  * `ctrBatches` with Adam.
  * @module
  */
-import { DIEN, DIN, WideDeep, type CtrFeatureConfig, type CtrModel, type DinAttentionNorm } from '@recsuite/baselines';
+import {
+  DIEN,
+  DIN,
+  WideDeep,
+  type CtrFeatureConfig,
+  type CtrModel,
+  type DIENConfig,
+  type DINConfig,
+  type DinAttentionNorm,
+  type WideDeepConfig,
+} from '@recsuite/baselines';
 import { Adam, ctrBatches, type CtrBatchOptions, type CtrData } from '@recsuite/core';
 import type { TrainPlan } from './types.js';
 
@@ -52,13 +62,28 @@ function plan(t: CtrTask): TrainPlan {
 
 const base = (t: CtrTask) => ({ ...t.features, embedDim: t.hyper.embedDim, seed: t.seed, dropout: t.hyper.dropout });
 
+/**
+ * The configuration of a base CTR model for a task: the shared features and hyper-parameters plus what
+ * the model reads of its own (DIN's attention normalisation, DIEN's auxiliary weight). The factories below
+ * and IaCN's wrapped bases both build from it, so a base model is the same whether wrapped or not.
+ */
+export function ctrModelConfig(model: 'DIN', t: CtrTask): DINConfig;
+export function ctrModelConfig(model: 'DIEN', t: CtrTask): DIENConfig;
+export function ctrModelConfig(model: 'WideDeep', t: CtrTask): WideDeepConfig;
+export function ctrModelConfig(model: 'DIN' | 'DIEN' | 'WideDeep', t: CtrTask): DINConfig | DIENConfig | WideDeepConfig;
+export function ctrModelConfig(model: 'DIN' | 'DIEN' | 'WideDeep', t: CtrTask): DINConfig | DIENConfig | WideDeepConfig {
+  if (model === 'DIN') return { ...base(t), attentionNorm: t.hyper.dinAttention ?? 'none' };
+  if (model === 'DIEN') return { ...base(t), auxWeight: t.hyper.auxWeight };
+  return base(t);
+}
+
 /** CTR model factories by report name. */
 export const CTR_MODELS = {
-  DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: t.hyper.dinAttention ?? 'none' }), train: plan(t) }),
+  DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN(ctrModelConfig('DIN', t)), train: plan(t) }),
   /** DIN with softmax-normalised attention, as the authors' released DIN and DIEN code do. */
-  'DIN:softmax': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...base(t), attentionNorm: 'softmax' }), train: plan(t) }),
-  DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN({ ...base(t), auxWeight: t.hyper.auxWeight }), train: plan(t) }),
-  WideDeep: (t: CtrTask): BuiltCtr => ({ model: new WideDeep(base(t)), train: plan(t) }),
+  'DIN:softmax': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...ctrModelConfig('DIN', t), attentionNorm: 'softmax' }), train: plan(t) }),
+  DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN(ctrModelConfig('DIEN', t)), train: plan(t) }),
+  WideDeep: (t: CtrTask): BuiltCtr => ({ model: new WideDeep(ctrModelConfig('WideDeep', t)), train: plan(t) }),
 };
 
 /** A CTR model name. */

@@ -8,7 +8,7 @@
 import { GradientMixOptimizer, IaCN, type IacnBase, type IacnOptions } from '@recsuite/iacn';
 import { Adam, ctrBatches } from '@recsuite/core';
 import { ConfigError } from '../errors.js';
-import { CTR_MODELS, type BuiltCtr, type CtrTask } from './ctrModels.js';
+import { CTR_MODELS, ctrModelConfig, type BuiltCtr, type CtrTask } from './ctrModels.js';
 
 /** The base models IaCN wraps. */
 export const IACN_BASES = ['DIN', 'WideDeep', 'DIEN'] as const satisfies readonly IacnBase[];
@@ -67,7 +67,7 @@ export function buildIacnModel(spec: IacnModelSpec, task: CtrTask, iacn: IacnOpt
   const maxLen = spec.overrides.maxLen ?? task.hyper.maxLen;
   const hyper = { ...task.hyper, maxLen, embedDim: task.hyper.embedDim * (spec.wide ? 2 : 1) };
   if (!spec.iacn) return CTR_MODELS[spec.base]({ ...task, hyper });
-  const baseConfig = { ...task.features, embedDim: hyper.embedDim, seed: task.seed, dropout: hyper.dropout, ...(spec.base === 'DIEN' ? { auxWeight: hyper.auxWeight } : {}), ...(spec.base === 'DIN' ? { attentionNorm: hyper.dinAttention ?? 'none' } : {}) };
+  const baseConfig = ctrModelConfig(spec.base, { ...task, hyper });
   const model = new IaCN({
     base: spec.base,
     baseConfig,
