@@ -124,6 +124,11 @@ export interface Experiment<S extends Schema = Schema, D = unknown> {
   /** Cross-field checks; throw a `ConfigError` naming the key. */
   validate?(config: ConfigOf<S>): void;
   /**
+   * List settings that only choose which cells run (a sweep's values): `--resume` accepts them grown, as it
+   * does `models`, and the run gains the new items' cells.
+   */
+  growable?: readonly string[];
+  /**
    * Further files the config implies (beside its `file` fields, already resolved to absolute paths), each
    * with the config key it derives from; all must exist before any training starts.
    */

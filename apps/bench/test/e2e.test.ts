@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findExperiment } from '../src/cli.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
-import type { CellRecord } from '../src/experiment.js';
+import { cellKey, type CellRecord } from '../src/experiment.js';
+import { claimFile } from '../src/runner/claims.js';
 import { planRun, runExperiment, type RunOptions } from '../src/runner/run.js';
 import type { Summary } from '../src/runner/summary.js';
 import { qualityRows, readJson, tinyLayers, tmpDir } from './helpers.js';
@@ -132,6 +135,27 @@ describe('default experiment, tiny, end to end', () => {
     await run({ layers: tinyLayers(['Pop'], 1, 1), outDir: out, runId: 'r' });
     await expect(run({ layers: tinyLayers(['Pop'], 1, 2), outDir: out, runId: 'r', resume: true })).rejects.toThrow(/config key "seeds": is 2 but the run being resumed \(r\) used 1/);
     await expect(run({ layers: tinyLayers(['Pop'], 1, 1), outDir: out, runId: 'r' })).rejects.toThrow(/already holds a run: pass --resume/);
+  });
+
+  it('skips a cell another live process has claimed, and takes it up once the claim is gone', async () => {
+    const out = tmpDir();
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const file = claimFile(path.join(out, 'default', 'c'), cellKey({ model: 'Pop', seed: 1 }));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify({ pid: holder.pid, host: os.hostname(), at: '' }));
+      const first = await run({ layers: tinyLayers(['Pop'], 1, 2), outDir: out, runId: 'c' });
+      expect(first.records.map((x) => `${x.model}/${x.seed}`)).toEqual(['Pop/0']);
+      expect(first.complete).toBe(false);
+      expect(first.ownComplete).toBe(false);
+    } finally {
+      holder.kill();
+    }
+    await new Promise((r) => holder.once('exit', r));
+    const second = await run({ layers: tinyLayers(['Pop'], 1, 2), outDir: out, runId: 'c', resume: true });
+    expect(second.complete).toBe(true);
+    expect(second.records.map((x) => `${x.model}/${x.seed}`)).toEqual(['Pop/0', 'Pop/1']);
+    expect(fs.existsSync(path.join(second.runDir, '.claims'))).toBe(false);
   });
 
   it('a resumed run may gain models: their cells are added, the earlier ones kept, config.json records it', async () => {

@@ -17,4 +17,15 @@ describe('checkSameConfig (resuming a run)', () => {
     expect(() => checkSameConfig(stored, { seeds: 3 }, 'tensorflow', defaults)).toThrow(/epochs.*is unset/);
     expect(() => checkSameConfig(stored, { seeds: 3, epochs: 3 }, 'wasm', defaults)).toThrow(/--backend tensorflow/);
   });
+
+  it('lets models and the growable list settings gain items, never lose any', () => {
+    const run: StoredRunConfig = { experiment: 'x', runId: 'r', backend: 'tensorflow', config: { models: ['A'], sweep: '0,1', epochs: 3 } };
+    const g = checkSameConfig(run, { models: ['A', 'B'], sweep: '0, 0.5,1', epochs: 3 }, 'tensorflow', {}, ['sweep']);
+    expect(g.modelsAdded).toEqual(['B']);
+    expect(g.grown).toEqual({ models: { from: ['A'], to: ['A', 'B'] }, sweep: { from: '0,1', to: '0, 0.5,1' } });
+    expect(checkSameConfig(run, { models: ['A'], sweep: '0,1', epochs: 3 }, 'tensorflow', {}, ['sweep']).grown).toEqual({});
+    expect(() => checkSameConfig(run, { models: ['A'], sweep: '0', epochs: 3 }, 'tensorflow', {}, ['sweep'])).toThrow(/"sweep".*may only gain items/);
+    expect(() => checkSameConfig(run, { models: ['A'], sweep: '0,1,2', epochs: 3 }, 'tensorflow')).toThrow(/"sweep": is "0,1,2"/);
+    expect(() => checkSameConfig(run, { models: ['B'], sweep: '0,1', epochs: 3 }, 'tensorflow', {}, ['sweep'])).toThrow(/"models"/);
+  });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { dataLabel, defineExperiment } from '../experiment.js';
 import ctrBeauty from './ctr-beauty.js';
 import { ctrProtocolDetails } from './ctrCommon.js';
-import { IACN_DISPLAY, LENGTH_BUCKETS, iacnCells, iacnProtocolDetails, iacnSchema, iacnSections, runIacnCell, validateIacn } from './iacnCommon.js';
+import { IACN_DISPLAY, IACN_GROWABLE, LENGTH_BUCKETS, iacnCells, iacnProtocolDetails, iacnSchema, iacnSections, runIacnCell, validateIacn } from './iacnCommon.js';
 
 const { dataset, attributes } = ctrBeauty.schema;
 
@@ -19,6 +19,7 @@ export default defineExperiment({
   status: 'ready',
   schema: { dataset, attributes, ...iacnSchema('') },
   validate: validateIacn,
+  growable: IACN_GROWABLE,
   requiredFiles: (c) => ctrBeauty.requiredFiles!({ ...c, models: ['DIN'] }),
   cells: iacnCells,
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { dataLabel, defineExperiment } from '../experiment.js';
 import ctrMl100k from './ctr-ml100k.js';
 import { ctrProtocolDetails } from './ctrCommon.js';
-import { IACN_DISPLAY, iacnCells, iacnProtocolDetails, iacnSchema, iacnSections, runIacnCell, validateIacn } from './iacnCommon.js';
+import { IACN_DISPLAY, IACN_GROWABLE, iacnCells, iacnProtocolDetails, iacnSchema, iacnSections, runIacnCell, validateIacn } from './iacnCommon.js';
 
 const { dataset, itemField, profileFields } = ctrMl100k.schema;
 
@@ -19,6 +19,7 @@ export default defineExperiment({
   status: 'ready',
   schema: { dataset, itemField, profileFields, ...iacnSchema('10,20,50,100') },
   validate: validateIacn,
+  growable: IACN_GROWABLE,
   requiredFiles: (c) => ctrMl100k.requiredFiles!({ ...c, models: ['DIN'] }),
   cells: iacnCells,
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),

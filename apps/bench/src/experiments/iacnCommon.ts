@@ -49,6 +49,9 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
   };
 }
 
+/** Settings that only add cells (the sweeps' and the length study's values): a resumed run may extend them. */
+export const IACN_GROWABLE = ['deltaSweep', 'lambdaSweep', 'lengths'] as const;
+
 /** The typed settings of {@link iacnSchema}. */
 export interface IacnExperimentConfig extends CtrConfig {
   models: string[];

@@ -16,7 +16,8 @@ import { DEFAULT_OUT_DIR, dataDir as resolveDataDir } from '../paths.js';
 import { RunProgress } from '../progress/progress.js';
 import { writeReports } from './reports.js';
 import { appendResult, readResults, recordsByCell, trimPartialLine } from './resultsLog.js';
-import { checkRunId, checkSameConfig, latestRun, newRunId, readRunConfig } from './runDir.js';
+import { claimCell, tidyClaims } from './claims.js';
+import { checkRunId, checkSameConfig, latestRun, newRunId, readRunConfig, type RunGrowth } from './runDir.js';
 import { summarize, type Summary } from './summary.js';
 import { versions } from './versions.js';
 import { writeJsonAtomic } from './atomic.js';
@@ -147,10 +148,10 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   if (!opts.resume && stored) throw new UsageError(`${runDir} already holds a run: pass --resume to continue it, or another --run-id`);
 
   const backend = await initBackend(opts.backend, { logger: log, log: !opts.quiet });
-  let modelsAdded: string[] = [];
+  let growth: RunGrowth = { modelsAdded: [], grown: {} };
   if (stored) {
     const defaults = Object.fromEntries(Object.entries(exp.schema).map(([k, f]) => [k, f.default]));
-    ({ modelsAdded } = checkSameConfig(stored, config, backend, defaults));
+    growth = checkSameConfig(stored, config, backend, defaults, exp.growable ?? []);
   }
 
   const protocol = exp.protocol(config);
@@ -175,11 +176,15 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
       dataDir: plan.dataDir.dir,
       createdAt: new Date().toISOString(),
     });
-  } else if (modelsAdded.length > 0) {
-    // the run gains cells: record the new model list and when, and by which command, it grew
-    const extended = [...((stored.extended as unknown[] | undefined) ?? []), { modelsAdded, command, at: new Date().toISOString() }];
-    writeJsonAtomic(path.join(runDir, 'config.json'), { ...stored, config: { ...stored.config, models: config.models }, cells, extended });
-    log(`${exp.name}: run ${runId} gains model(s) ${modelsAdded.join(', ')}`);
+  } else if (Object.keys(growth.grown).length > 0) {
+    // the run gains cells: record the grown settings, the new cells and protocol, and when, and by which command, it grew
+    const had = new Set(((stored.cells as CellSpec[] | undefined) ?? []).map(cellKey));
+    const cellsAdded = cells.filter((c) => !had.has(cellKey(c))).length;
+    const grownTo = Object.fromEntries(Object.entries(growth.grown).map(([k, g]) => [k, g.to]));
+    const record = { ...(growth.modelsAdded.length ? { modelsAdded: growth.modelsAdded } : {}), grown: growth.grown, cellsAdded, command, at: new Date().toISOString() };
+    const extended = [...((stored.extended as unknown[] | undefined) ?? []), record];
+    writeJsonAtomic(path.join(runDir, 'config.json'), { ...stored, protocol, config: { ...stored.config, ...grownTo }, cells, extended });
+    if (!opts.quiet) log(`${exp.name}: run ${runId} gains ${cellsAdded} cell(s): ${Object.entries(growth.grown).map(([k, g]) => `${k} ${JSON.stringify(g.from)} → ${JSON.stringify(g.to)}`).join('; ')}`);
   }
 
   const resultsFile = path.join(runDir, 'results.jsonl');
@@ -198,6 +203,36 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   const leaks: RunOutcome['leaks'] = [];
   // Tensors not owned by the experiment's shared data: what a cell must leave unchanged.
   const loose = (): number => tf.memory().numTensors - (data !== undefined ? (exp.heldTensors?.(data) ?? 0) : 0);
+  let claimedElsewhere = 0;
+  /** Trains and records one claimed cell; false when interrupted (the cell is discarded). */
+  const runOne = async (cell: CellSpec): Promise<boolean> => {
+    const cellBackend = cell.backend ?? backend;
+    if (cellBackend !== tf.getBackend()) await initBackend(cellBackend, { log: false });
+    const before = loose();
+    const t0 = performance.now();
+    const cp = progress.startCell(cellLabel(cell));
+    let result;
+    try {
+      result = await exp.runCell({ config, runDir, backend: cellBackend, log: say, data, cell, signal, progress: cp });
+    } catch (e) {
+      if (e instanceof InterruptedError || signal.aborted) {
+        progress.log(`${cellLabel(cell)}: interrupted, discarded`);
+        return false;
+      }
+      throw new CellFailedError(cellLabel(cell), e);
+    }
+    const rec: CellRecord = { ...cell, ...result, finishedAt: new Date().toISOString(), wallSeconds: (performance.now() - t0) / 1000 };
+    appendResult(resultsFile, rec);
+    done.set(cellKey(cell), rec);
+    ranNew++;
+    progress.endCell(shortResult(rec, exp.display.metrics));
+    const leaked = loose() - before;
+    if (leaked > 0) {
+      leaks.push({ cell: cellLabel(cell), tensors: leaked });
+      say(`warning: ${cellLabel(cell)} left ${leaked} tensors allocated (a leak in the model or the cell)`);
+    }
+    return true;
+  };
   try {
     if (cells.some((c) => mine(c) && !done.has(cellKey(c)))) {
       const prepareCtx = { config, runDir, backend, log: say };
@@ -209,41 +244,33 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
         interrupted = true;
         break;
       }
-      const cellBackend = cell.backend ?? backend;
-      if (cellBackend !== tf.getBackend()) await initBackend(cellBackend, { log: false });
-      const before = loose();
-      const t0 = performance.now();
-      const cp = progress.startCell(cellLabel(cell));
-      let result;
+      // another process working on the same run may hold this cell, or have finished it since we looked
+      const release = claimCell(runDir, cellKey(cell));
+      if (!release) {
+        claimedElsewhere++;
+        continue;
+      }
       try {
-        result = await exp.runCell({ config, runDir, backend: cellBackend, log: say, data, cell, signal, progress: cp });
-      } catch (e) {
-        if (e instanceof InterruptedError || signal.aborted) {
+        const finishedMeanwhile = readResults(resultsFile).find((r) => cellKey(r) === cellKey(cell));
+        if (finishedMeanwhile) done.set(cellKey(cell), finishedMeanwhile);
+        else if (!(await runOne(cell))) {
           interrupted = true;
-          progress.log(`${cellLabel(cell)}: interrupted, discarded`);
           break;
         }
-        throw new CellFailedError(cellLabel(cell), e);
-      }
-      const rec: CellRecord = { ...cell, ...result, finishedAt: new Date().toISOString(), wallSeconds: (performance.now() - t0) / 1000 };
-      appendResult(resultsFile, rec);
-      done.set(cellKey(cell), rec);
-      ranNew++;
-      progress.endCell(shortResult(rec, exp.display.metrics));
-      const leaked = loose() - before;
-      if (leaked > 0) {
-        leaks.push({ cell: cellLabel(cell), tensors: leaked });
-        say(`warning: ${cellLabel(cell)} left ${leaked} tensors allocated (a leak in the model or the cell)`);
+      } finally {
+        release();
       }
     }
   } catch (e) {
     failure = e;
   } finally {
     progress.close();
+    tidyClaims(runDir);
     if (tf.getBackend() !== backend) await initBackend(backend, { log: false });
   }
+  if (claimedElsewhere > 0) say(`${exp.name}: ${claimedElsewhere} cell(s) were held by another process working on ${runId}`);
 
-  // Another process may have finished cells of the same run meanwhile (--only-seeds): report them too.
+  // Other processes on the same run (claims, --only-seeds) may have finished cells meanwhile: report them too.
   for (const r of readResults(resultsFile)) if (wanted.has(cellKey(r)) && !done.has(cellKey(r))) done.set(cellKey(r), r);
   const ownComplete = cells.every((c) => !mine(c) || done.has(cellKey(c)));
   const records = cells.map((c) => done.get(cellKey(c))).filter((r): r is CellRecord => r !== undefined);

@@ -51,32 +51,56 @@ export function readRunConfig(runDir: string): StoredRunConfig | undefined {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as StoredRunConfig;
 }
 
+/** Items of a list setting: an array, or a comma-separated string (`'0,0.3,1'`). */
+function listItems(v: unknown): string[] | undefined {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+  return undefined;
+}
+
+/** How a resumed run grows: the list settings that gained items (`models` among them). */
+export interface RunGrowth {
+  /** Models added to `models`. */
+  modelsAdded: string[];
+  /** Every grown list setting, with its stored and new value. */
+  grown: Record<string, { from: unknown; to: unknown }>;
+}
+
 /**
  * Throws a {@link ConfigError} naming the first key whose value differs between the stored run and the
  * resumed one (a resumed run must use the same settings, or its cells would not be comparable). A key the
  * stored run does not have (a setting added after it was made) passes when it is at its default in
- * `defaults`: a new setting's default keeps the old behaviour. `models` may grow (the run gains the new
- * models' cells, every other setting being equal); returns whether it did.
+ * `defaults`: a new setting's default keeps the old behaviour. `models`, and the list settings named in
+ * `growable` (settings that only choose which cells run, such as a sweep's values), may grow: every stored
+ * item kept, every other setting equal; the run then gains the new items' cells. Returns what grew.
  */
-export function checkSameConfig(stored: StoredRunConfig, config: Record<string, unknown>, backend: string, defaults: Record<string, unknown> = {}): { modelsAdded: string[] } {
+export function checkSameConfig(
+  stored: StoredRunConfig,
+  config: Record<string, unknown>,
+  backend: string,
+  defaults: Record<string, unknown> = {},
+  growable: readonly string[] = [],
+): RunGrowth {
   const keys = new Set([...Object.keys(stored.config), ...Object.keys(config)]);
-  let modelsAdded: string[] = [];
+  const out: RunGrowth = { modelsAdded: [], grown: {} };
   for (const k of keys) {
     const a = JSON.stringify(stored.config[k]);
     const b = JSON.stringify(config[k]);
+    if (a === b) continue;
     const newAtDefault = !(k in stored.config) && k in defaults && b === JSON.stringify(defaults[k]);
-    const was = stored.config[k];
-    const now = config[k];
-    if (k === 'models' && a !== b && Array.isArray(was) && Array.isArray(now) && was.every((m) => now.includes(m))) {
-      modelsAdded = now.filter((m) => !was.includes(m)).map(String);
+    if (newAtDefault) continue;
+    const was = listItems(stored.config[k]);
+    const now = listItems(config[k]);
+    if ((k === 'models' || growable.includes(k)) && was && now && was.every((m) => now.includes(m))) {
+      out.grown[k] = { from: stored.config[k], to: config[k] };
+      if (k === 'models') out.modelsAdded = now.filter((m) => !was.includes(m));
       continue;
     }
-    if (a !== b && !newAtDefault) {
-      throw new ConfigError(k, `is ${b ?? 'unset'} but the run being resumed (${stored.runId}) used ${a ?? 'unset'}; pass the same settings or start a new run`);
-    }
+    const grow = k === 'models' || growable.includes(k) ? ' (it may only gain items on a resume)' : '';
+    throw new ConfigError(k, `is ${b ?? 'unset'} but the run being resumed (${stored.runId}) used ${a ?? 'unset'}${grow}; pass the same settings or start a new run`);
   }
   if (stored.backend !== backend) {
     throw new UsageError(`--resume: the run ${stored.runId} used backend ${stored.backend}, this one ${backend}; pass --backend ${stored.backend}`);
   }
-  return { modelsAdded };
+  return out;
 }

@@ -1,0 +1,67 @@
+/**
+ * Cell claims: several processes may work through one run at once (`--resume` in a second terminal). Before
+ * a cell starts, its process claims it with a file `.claims/<cell>.json` created exclusively; a claim whose
+ * process has exited (a crash, a kill) is stale and taken over. The claim is removed when the cell ends.
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+interface Claim {
+  pid: number;
+  host: string;
+  at: string;
+}
+
+/** Whether process `pid` on this machine is alive. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The claim file of the cell with key `key` in `runDir`. */
+export function claimFile(runDir: string, key: string): string {
+  return path.join(runDir, '.claims', `${encodeURIComponent(key)}.json`);
+}
+
+/**
+ * Claims the cell `key` for this process. Returns a release function, or `undefined` when another live
+ * process holds the claim. A claim left by an exited process on this host, or one that cannot be read, is
+ * taken over; a claim from another host is respected (its process cannot be checked from here).
+ */
+export function claimCell(runDir: string, key: string): (() => void) | undefined {
+  const file = claimFile(runDir, key);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const mine: Claim = { pid: process.pid, host: os.hostname(), at: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let held: Claim | undefined;
+    try {
+      held = JSON.parse(fs.readFileSync(file, 'utf8')) as Claim;
+    } catch {
+      held = undefined; // unreadable (half-written by a crash): stale
+    }
+    if (held && (held.host !== mine.host || alive(held.pid))) return undefined;
+    fs.rmSync(file, { force: true });
+  }
+  return undefined;
+}
+
+/** Removes the run's claims directory when no claim is left in it (the run directory stays tidy). */
+export function tidyClaims(runDir: string): void {
+  try {
+    fs.rmdirSync(path.join(runDir, '.claims'));
+  } catch {
+    // absent, or another process still holds a claim
+  }
+}
