@@ -23,6 +23,7 @@ const HYPER_FIELDS: { [K in keyof RankingHyper]-?: (def: NonNullable<RankingHype
   sasrecLoss: (d) => oneOf(['bce', 'ce'] as const, d, 'SASRec loss: bce (paper, 1 sampled negative) or ce (full softmax)'),
   gru4recLoss: (d) => oneOf(['ce', 'bprMax', 'sampled'] as const, d, 'GRU4Rec loss'),
   numNegatives: (d) => int(d, { min: 1, doc: 'sampled negatives per position (sampled losses)' }),
+  lengthBuffer: (d) => int(d, { min: 0, doc: 'length bucketing of sequence training batches: users sorted by length within this many batches, each batch cut to its longest (0: off; the models\' losses and gradients are unchanged by the cut, only batch membership changes)' }),
 };
 
 /** Every hyper-parameter, with a value. */
@@ -33,13 +34,14 @@ export type HyperOverrides = Record<string, Partial<FullHyper>>;
 
 /**
  * The config fields of the ranking hyper-parameters with the given defaults, plus `overrides`.
- * @param defaults - every hyper-parameter's default for this experiment.
+ * @param defaults - every hyper-parameter's default for this experiment (`lengthBuffer`: 0 unless given).
  * @param models - model names that may appear in overrides.
  * @param overrideDefaults - per-model defaults (e.g. `{ BERT4Rec: { heads: 2 } }`).
  */
-export function hyperSchema(defaults: FullHyper, models: readonly string[], overrideDefaults: HyperOverrides = {}) {
+export function hyperSchema(defaults: Omit<FullHyper, 'lengthBuffer'> & { lengthBuffer?: number }, models: readonly string[], overrideDefaults: HyperOverrides = {}) {
+  const all: FullHyper = { lengthBuffer: 0, ...defaults };
   const fields = Object.fromEntries(
-    (Object.keys(HYPER_FIELDS) as (keyof FullHyper)[]).map((k) => [k, (HYPER_FIELDS[k] as (d: unknown) => Field<unknown>)(defaults[k])]),
+    (Object.keys(HYPER_FIELDS) as (keyof FullHyper)[]).map((k) => [k, (HYPER_FIELDS[k] as (d: unknown) => Field<unknown>)(all[k])]),
   ) as { [K in keyof FullHyper]: Field<FullHyper[K]> };
   return { ...fields, overrides: overridesField(models, overrideDefaults) };
 }

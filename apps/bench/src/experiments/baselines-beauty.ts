@@ -14,6 +14,7 @@ import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
 import { RANKING_MODEL_NAMES, RANKING_MODELS, type RankingModelName } from '../models/rankingModels.js';
+import { seqBatchingDetail } from '../models/seqModels.js';
 
 export default defineExperiment({
   name: 'baselines-beauty',
@@ -50,6 +51,7 @@ export default defineExperiment({
       c.sampledNegatives
         ? `sampled: the target among ${c.sampledNegatives} uniform negatives the user never interacted with, drawn once per seed (seed 100003 + s) and stored in negatives/ of the run directory; metrics marked "(${c.sampledNegatives} neg)"`
         : 'sampled protocol: off',
+      seqBatchingDetail(c),
       `model selection: validation NDCG@10 (full ranking) every ${c.validateEvery} epoch(s), best weights restored, stop after ${c.patience} validations without improvement, at most ${c.epochs} epochs; "epochs" = the selected epoch`,
       `seeds: ${c.seeds}; reference: ${S3REC_BEAUTY.source}`,
     ],

@@ -19,7 +19,7 @@ import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
 import { RANKING_MODELS } from '../models/rankingModels.js';
-import { seqTrain } from '../models/seqModels.js';
+import { seqBatchingDetail, seqTrain } from '../models/seqModels.js';
 import type { ModelFactory, RankingHyper } from '../models/types.js';
 
 const BACKBONES: Record<string, BackboneKind> = { SASRec: 'sasrec', GRU4Rec: 'gru4rec', BERT4Rec: 'bert4rec' };
@@ -134,6 +134,7 @@ export default defineExperiment({
       ...(c.models.some(needsAttribute)
         ? [`attributes: each item's first attribute in ${c.attributes} (brand or category, as listed); Irl4Rec+X:attributes = Irl4Rec with the attribute confounder branch (default α, β, γ); X+attributes = the same network with α = 1, γ = 0, β = 0, scored with ⟨μ_t, e^t⟩ + ⟨s, e^s⟩ at test (the backbone given the same attributes)`]
         : []),
+      seqBatchingDetail(c),
       `model selection: validation NDCG@10 every ${c.validateEvery} epoch(s), best weights restored, stop after ${c.patience} validations without improvement, at most ${c.epochs} epochs`,
       `seeds: ${c.seeds}; required: non-inferiority (Irl4Rec mean >= backbone mean - one std); the withdrawn paper's gains are not a reference`,
     ],

@@ -6,7 +6,7 @@
  */
 import { BERT4Rec, GRU4Rec, SASRec } from '@recsuite/baselines';
 import { Adam, trainSequenceBatches, type Rng } from '@recsuite/core';
-import type { BuiltModel, ModelFactory, RankingTask } from './types.js';
+import type { BuiltModel, ModelFactory, RankingHyper, RankingTask } from './types.js';
 
 /** Batches per epoch: users with at least two training items, `batchSize` at a time. */
 export function seqSteps(t: RankingTask): number {
@@ -16,17 +16,25 @@ export function seqSteps(t: RankingTask): number {
 }
 
 /**
- * How a sequence model trains here: `trainSequenceBatches` of the task's training sequences with
- * `numNegatives` sampled negatives per position (0: none, the model's loss needs none), Adam (β₂ 0.98), and
+ * How a sequence model trains here: `trainSequenceBatches` of the task's training sequences (length-bucketed
+ * when `hyper.lengthBuffer` > 0) with `numNegatives` sampled negatives per position (0: none, the model's loss needs none), Adam (β₂ 0.98), and
  * the random streams `rngs` checkpointed by the trainer (a model's dropout stream, `{ model: rng }`).
  */
 export function seqTrain(t: RankingTask, numNegatives: number, rngs: Record<string, Rng>): BuiltModel['train'] {
   return {
-    batches: (_epoch, r) => trainSequenceBatches(t.train, { maxLen: t.hyper.maxLen, batchSize: t.hyper.batchSize, numItems: t.numItems, rng: r, numNegatives }),
+    batches: (_epoch, r) =>
+      trainSequenceBatches(t.train, { maxLen: t.hyper.maxLen, batchSize: t.hyper.batchSize, numItems: t.numItems, rng: r, numNegatives, lengthBuffer: t.hyper.lengthBuffer ?? 0 }),
     steps: seqSteps(t),
     optimizer: new Adam({ lr: t.hyper.lr, beta2: 0.98 }),
     rngs,
   };
+}
+
+/** The protocol line of the sequence models' training batches. */
+export function seqBatchingDetail(h: Pick<RankingHyper, 'batchSize' | 'maxLen' | 'lengthBuffer'>): string {
+  return h.lengthBuffer
+    ? `sequence models' training batches: ${h.batchSize} users, shuffled, then sorted by length within ${h.lengthBuffer} batches, batch order shuffled, each batch cut to its longest sequence (≤ ${h.maxLen}; the cut changes no model's loss on the same rows and masks, only which users share a batch)`
+    : `sequence models' training batches: ${h.batchSize} shuffled users, every sequence padded to ${h.maxLen}`;
 }
 
 /** SASRec (Kang & McAuley 2018). */

@@ -34,6 +34,11 @@ export interface RankingHyper {
   gru4recLoss?: 'ce' | 'bprMax' | 'sampled';
   /** Sampled negatives per position for the sampled losses. */
   numNegatives?: number;
+  /**
+   * Length bucketing of the sequence models' training batches (core's `trainSequenceBatches`): users sorted
+   * by length within this many batches, each batch cut to its longest sequence. 0 (default): off.
+   */
+  lengthBuffer?: number;
 }
 
 /** Everything a factory can use. */

@@ -68,6 +68,60 @@ describe('trainSequenceBatches', () => {
   });
 });
 
+describe('trainSequenceBatches with lengthBuffer', () => {
+  // 40 users of lengths 2..41 (inputs 1..40), items 1..50
+  const rng0 = new Rng(3);
+  const train = Array.from({ length: 40 }, (_, u) => Int32Array.from({ length: u + 2 }, () => 1 + rng0.int(50)));
+  const opts = { maxLen: 20, batchSize: 4, numItems: 50, numNegatives: 1 };
+
+  it('visits every user once, cuts each batch to its longest input, and keeps each row as the full-length batch has it', () => {
+    const full = new Map<number, { seqs: number[]; targets: number[] }>();
+    for (const b of trainSequenceBatches(train, { ...opts, rng: new Rng(5) })) {
+      for (let r = 0; r < b.batchSize; r++) full.set(b.users[r], { seqs: arr(b.seqs.subarray(r * 20, r * 20 + 20)), targets: arr(b.targets!.subarray(r * 20, r * 20 + 20)) });
+    }
+    const seen: number[] = [];
+    const lengths: number[] = [];
+    for (const b of trainSequenceBatches(train, { ...opts, rng: new Rng(5), lengthBuffer: 3 })) {
+      const L = b.maxLen;
+      lengths.push(L);
+      let longest = 0;
+      for (let r = 0; r < b.batchSize; r++) {
+        const u = b.users[r];
+        seen.push(u);
+        longest = Math.max(longest, Math.min(20, train[u].length - 1));
+        const f = full.get(u)!;
+        // the cut row is the full row without its leftmost 20 − L positions, which are padding
+        expect(f.seqs.slice(0, 20 - L).every((x) => x === 0)).toBe(true);
+        expect(arr(b.seqs.subarray(r * L, (r + 1) * L))).toEqual(f.seqs.slice(20 - L));
+        expect(arr(b.targets!.subarray(r * L, (r + 1) * L))).toEqual(f.targets.slice(20 - L));
+        for (let t = 0; t < L; t++) {
+          const neg = b.negatives![r * L + t];
+          if (b.targets![r * L + t] === 0) expect(neg).toBe(0);
+          else expect(train[u].includes(neg)).toBe(false);
+        }
+      }
+      expect(L).toBe(longest);
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, u) => u));
+    // within a buffer of 3 batches the rows are sorted by length, so most batches are much shorter than 20
+    expect(lengths.filter((L) => L < 20).length).toBeGreaterThan(3);
+    expect(lengths.reduce((a, b) => a + b, 0) / lengths.length).toBeLessThan(20);
+  });
+
+  it('is deterministic under the seed, and refuses a bad lengthBuffer', () => {
+    const run = (seed: number) => [...trainSequenceBatches(train, { ...opts, rng: new Rng(seed), lengthBuffer: 2 })].map((b) => [arr(b.users), arr(b.seqs), arr(b.negatives!)]);
+    expect(run(9)).toEqual(run(9));
+    expect(run(9)).not.toEqual(run(10));
+    expect(() => [...trainSequenceBatches(train, { ...opts, rng: new Rng(1), lengthBuffer: 1.5 })]).toThrow(/trainSequenceBatches: lengthBuffer must be a non-negative integer, got 1.5/);
+    expect(() => [...trainSequenceBatches(train, { ...opts, rng: new Rng(1), lengthBuffer: -1 })]).toThrow(/lengthBuffer/);
+  });
+
+  it('drops every smaller batch with dropLast', () => {
+    const sizes = [...trainSequenceBatches(train.slice(0, 10), { ...opts, rng: new Rng(2), lengthBuffer: 2, dropLast: true })].map((b) => b.batchSize);
+    expect(sizes).toEqual([4, 4]);
+  });
+});
+
 describe('evalSequenceBatches', () => {
   it('pads each history and yields the cases of the batch', () => {
     const cases = [

@@ -5,6 +5,7 @@
  */
 import type { SeqBatch } from '../model.js';
 import type { Rng } from '../tensor/rng.js';
+import { lengthBucketPlan } from './lengthBuckets.js';
 import type { ItemSet, NegativeSampler } from './samplers.js';
 import type { EvalCase } from './splits.js';
 
@@ -39,6 +40,15 @@ export interface TrainBatchOptions {
   dropLast?: boolean;
   /** Shuffle the users (default true). */
   shuffle?: boolean;
+  /**
+   * Length bucketing (as core's CTR batches, after DIEN's released iterator): take the shuffled users
+   * `lengthBuffer` batches at a time, sort them by input length, cut them into batches and visit those in
+   * random order; each batch is then cut to its longest input (`batch.maxLen ≤ maxLen`), so short
+   * sequences do not pay for padded positions. For models whose padding never changes a real position's
+   * output (positions counted from the most recent item, as in this library), this only changes which users
+   * share a batch. Default 0: every batch `maxLen` long, users in (shuffled) order.
+   */
+  lengthBuffer?: number;
 }
 
 /**
@@ -66,19 +76,31 @@ export function* trainSequenceBatches(train: readonly Int32Array[], opts: TrainB
     },
   };
   const sampler = opts.negativeSampler;
-  for (let start = 0; start < order.length; start += batchSize) {
-    const B = Math.min(batchSize, order.length - start);
-    if (B < batchSize && opts.dropLast) break;
+  // input length of user u once cut to maxLen
+  const inputLength = (u: number) => Math.min(L, train[u].length - 1);
+  const plan = lengthBucketPlan(order, inputLength, batchSize, opts.lengthBuffer ?? 0, (opts.shuffle ?? true) ? rng : undefined, 'trainSequenceBatches');
+  const trim = (opts.lengthBuffer ?? 0) > 0;
+  let start = 0;
+  for (const end of plan.ends) {
+    const B = end - start;
+    const first = start;
+    start = end;
+    if (B < batchSize && opts.dropLast) continue;
+    let Lb = L;
+    if (trim) {
+      Lb = 1;
+      for (let b = 0; b < B; b++) Lb = Math.max(Lb, inputLength(plan.order[first + b]));
+    }
     const batchUsers = new Int32Array(B);
-    const seqs = new Int32Array(B * L);
-    const targets = new Int32Array(B * L);
-    const negatives = nNeg > 0 ? new Int32Array(B * L * nNeg) : undefined;
+    const seqs = new Int32Array(B * Lb);
+    const targets = new Int32Array(B * Lb);
+    const negatives = nNeg > 0 ? new Int32Array(B * Lb * nNeg) : undefined;
     for (let b = 0; b < B; b++) {
-      const u = order[start + b];
+      const u = plan.order[first + b];
       const s = train[u];
       batchUsers[b] = u;
-      leftPad(s, L, seqs, b * L, s.length - 1);
-      const n = leftPad(s.subarray(1), L, targets, b * L);
+      leftPad(s, Lb, seqs, b * Lb, s.length - 1);
+      const n = leftPad(s.subarray(1), Lb, targets, b * Lb);
       if (!negatives) continue;
       cur++;
       seenCount = 0;
@@ -90,7 +112,7 @@ export function* trainSequenceBatches(train: readonly Int32Array[], opts: TrainB
         }
       }
       if (seenCount >= numItems && !sampler) throw new RangeError(`trainSequenceBatches: user ${u} has seen every item; no negative can be drawn`);
-      const base = (b * L + (L - n)) * nNeg;
+      const base = (b * Lb + (Lb - n)) * nNeg;
       for (let k = 0; k < n * nNeg; k++) {
         if (sampler) {
           negatives[base + k] = sampler.sample(seen);
@@ -102,7 +124,7 @@ export function* trainSequenceBatches(train: readonly Int32Array[], opts: TrainB
         }
       }
     }
-    const batch: SeqBatch = { users: batchUsers, seqs, targets, batchSize: B, maxLen: L };
+    const batch: SeqBatch = { users: batchUsers, seqs, targets, batchSize: B, maxLen: Lb };
     if (negatives) batch.negatives = negatives;
     yield batch;
   }

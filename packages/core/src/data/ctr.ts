@@ -9,6 +9,7 @@
  */
 import { Rng } from '../tensor/rng.js';
 import { leftPad } from './batchers.js';
+import { lengthBucketPlan, type BatchPlan } from './lengthBuckets.js';
 import { PopularitySampler, SortedItemSet, UniformSampler, itemPopularity, type NegativeSampler } from './samplers.js';
 import type { ItemAttributes, UserProfile } from './schema.js';
 
@@ -178,32 +179,9 @@ const cutLength = (data: CtrData, rows: CtrRows, k: number, maxLen: number): num
   Math.min(maxLen, rows.pos[k], data.sequences[rows.user[k]].length);
 
 /** The order in which {@link ctrBatches} visits rows, and where each batch ends. */
-function batchPlan(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): { order: Int32Array; ends: number[] } {
-  const { batchSize, maxLen: L } = opts;
+function batchPlan(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): BatchPlan {
   const order = opts.rng ? opts.rng.permutation(rows.length) : Int32Array.from({ length: rows.length }, (_, k) => k);
-  const buffer = opts.lengthBuffer ?? 0;
-  const ends: number[] = [];
-  if (buffer <= 0) {
-    for (let start = 0; start < order.length; start += batchSize) ends.push(Math.min(start + batchSize, order.length));
-    return { order, ends };
-  }
-  if (!Number.isInteger(buffer)) throw new RangeError(`ctrBatches: lengthBuffer must be a non-negative integer, got ${buffer}`);
-  const len = (k: number) => cutLength(data, rows, k, L);
-  const out = new Int32Array(order.length);
-  let o = 0;
-  for (let start = 0; start < order.length; start += batchSize * buffer) {
-    const chunk = Array.from(order.subarray(start, Math.min(start + batchSize * buffer, order.length)));
-    chunk.sort((a, b) => len(a) - len(b) || a - b);
-    const batches: number[][] = [];
-    for (let k = 0; k < chunk.length; k += batchSize) batches.push(chunk.slice(k, k + batchSize));
-    if (opts.rng) opts.rng.shuffle(batches);
-    for (const b of batches) {
-      out.set(b, o);
-      o += b.length;
-      ends.push(o);
-    }
-  }
-  return { order: out, ends };
+  return lengthBucketPlan(order, (k) => cutLength(data, rows, k, opts.maxLen), opts.batchSize, opts.lengthBuffer ?? 0, opts.rng, 'ctrBatches');
 }
 
 /** Batches over CTR rows (one epoch). */
