@@ -29,6 +29,8 @@ export interface EpochLog {
   epoch: number;
   /** Mean training loss over the epoch. */
   loss?: number;
+  /** Epoch means of the loss's named parts (IaCN: `main`, `aux` = λ·L_aux), when the optimizer reports them. */
+  lossParts?: Record<string, number>;
   /** Validation metrics, when evaluated after this epoch. */
   valid?: Record<string, number>;
   /** Wall seconds of the epoch's training. */

@@ -97,8 +97,14 @@ describeBackends('IaCN gradient mix', () => {
     m.routingRng.setState(state);
     const vars = [...m.ownVariables(), ...m.sharedItemVariables()];
     const before = vars.map((v) => v.dataSync().slice());
+    expect(opt.lastLossParts()).toBeUndefined();
     const loss = opt.step(() => m.loss(batch), m.variables());
     expect(loss).toBeCloseTo(r.loss, 4);
+    // the step reports its two loss parts (fit logs their epoch means), summing to the joint loss
+    const parts = opt.lastLossParts()!;
+    expect(parts.main).toBeCloseTo(r.main, 4);
+    expect(parts.aux).toBeCloseTo(r.aux, 4);
+    expect(parts.main + parts.aux).toBeCloseTo(loss, 4);
     vars.forEach((v, k) => {
       const g = dense(v, r.mixed.get(v));
       const after = v.dataSync();

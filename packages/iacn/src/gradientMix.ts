@@ -150,8 +150,11 @@ export class GradientMixOptimizer implements Optimizer {
     readonly inner: Optimizer,
   ) {}
 
+  private parts: { main: number; aux: number } | undefined;
+
   step(lossFn: () => tf.Scalar, variables: tf.Variable[]): number {
     const m = mixedGradients(this.model, lossFn, variables);
+    this.parts = { main: m.main, aux: m.aux };
     try {
       if (!Number.isFinite(m.loss)) return m.loss;
       this.inner.step(() => surrogate(m.mixed), variables);
@@ -161,6 +164,11 @@ export class GradientMixOptimizer implements Optimizer {
       disposeGrads(m.gAux);
       disposeGrads(m.mixed);
     }
+  }
+
+  /** The last step's `L_main` and `λ·L_aux` (fit logs their epoch means as `lossParts`). */
+  lastLossParts(): Record<string, number> | undefined {
+    return this.parts;
   }
 
   getState(variables: tf.Variable[]): OptimizerState {

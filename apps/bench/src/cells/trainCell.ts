@@ -129,7 +129,7 @@ export async function trainAndTest<C, D>(ctx: CellContext<C, D>, t: Trainee, o: 
       metrics.all.epochs = tr.bestEpoch;
       metrics.all.epoch_s = tr.secondsPerEpoch;
     }
-    const curve: EpochLog[] = (tr?.history ?? []).map((h) => ({ epoch: h.epoch, loss: h.loss, valid: h.validation, seconds: h.seconds }));
+    const curve: EpochLog[] = (tr?.history ?? []).map((h) => ({ epoch: h.epoch, loss: h.loss, ...(h.lossParts ? { lossParts: h.lossParts } : {}), valid: h.validation, seconds: h.seconds }));
     return {
       metrics,
       curve,

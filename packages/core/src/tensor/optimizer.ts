@@ -22,6 +22,11 @@ export interface Optimizer {
   setState(variables: tf.Variable[], state: OptimizerState): void;
   /** Frees the slots. */
   dispose(): void;
+  /**
+   * Named parts of the last step's loss (e.g. `{ main, aux }` of a joint objective), when the optimizer
+   * computes them; `fit` logs their epoch means as {@link EpochLog.lossParts}.
+   */
+  lastLossParts?(): Record<string, number> | undefined;
 }
 
 /** Options for {@link Adam}. */

@@ -288,6 +288,35 @@ describeBackends('fit', (backend) => {
     m.dispose();
   });
 
+  it("logs the epoch means of the optimizer's loss parts, when it reports them", async () => {
+    const m = new TinyMF(4);
+    const adam = new Adam({ lr: 0.05 });
+    const perEpoch: number[][] = [];
+    let last = 0;
+    const withParts: Optimizer = {
+      step: (f, v) => {
+        last = adam.step(f, v);
+        perEpoch[perEpoch.length - 1].push(last);
+        return last;
+      },
+      lastLossParts: () => ({ half: last / 2, one: 1 }),
+      getState: (v) => adam.getState(v),
+      setState: (v, s) => adam.setState(v, s),
+      dispose: () => adam.dispose(),
+    };
+    const batches = base(m).batches;
+    const res = await fit(m, { ...base(m), optimizer: withParts, epochs: 2, batches: (e, r) => (perEpoch.push([]), batches(e, r)) });
+    expect(res.history).toHaveLength(2);
+    res.history.forEach((h, e) => {
+      const mean = perEpoch[e].reduce((a, b) => a + b, 0) / perEpoch[e].length;
+      expect(h.lossParts!.half).toBeCloseTo(mean / 2, 10);
+      expect(h.lossParts!.one).toBe(1);
+    });
+    const plain = await fit(m, { ...base(m), epochs: 1 });
+    expect(plain.history[0].lossParts).toBeUndefined();
+    m.dispose();
+  });
+
   it('early stopping with patience restores the best epoch weights', async () => {
     const m = new TinyMF(5);
     const script = [0.1, 0.3, 0.2, 0.25, 0.9, 1];

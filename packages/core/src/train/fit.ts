@@ -230,6 +230,7 @@ export async function fit<B>(model: TrainableModel<B>, opts: FitOptions<B>): Pro
         const t0 = now();
         let sum = 0;
         let steps = 0;
+        const parts: Record<string, number> = {};
         for (const batch of it) {
           opts.signal?.throwIfAborted();
           model.setTraining(true);
@@ -238,6 +239,7 @@ export async function fit<B>(model: TrainableModel<B>, opts: FitOptions<B>): Pro
           if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, steps, loss, lastFinite);
           lastFinite = loss;
           sum += loss;
+          for (const [k, v] of Object.entries(optimizer.lastLossParts?.() ?? {})) parts[k] = (parts[k] ?? 0) + v;
           prog.tick(1, `loss ${(sum / steps).toFixed(4)}`);
           if (now() - lastYield > 100) {
             await yieldToLoop(); // lets signals, timers and progress through on long epochs
@@ -246,6 +248,7 @@ export async function fit<B>(model: TrainableModel<B>, opts: FitOptions<B>): Pro
         }
         if (steps === 0) throw new RangeError(`fit: batches(${epoch}, rng) produced no batch`);
         log = { epoch, loss: sum / steps, steps, seconds: (now() - t0) / 1000 };
+        if (Object.keys(parts).length) log.lossParts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / steps]));
 
         if (opts.validate && (epoch % validateEvery === 0 || epoch === epochs)) {
           const v0 = now();

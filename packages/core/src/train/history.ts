@@ -8,6 +8,8 @@ export interface EpochLog {
   epoch: number;
   /** Mean training loss over the epoch's steps. */
   loss: number;
+  /** Epoch means of the loss's named parts, when the optimizer reports them (`Optimizer.lastLossParts`). */
+  lossParts?: Record<string, number>;
   /** Optimizer steps taken. */
   steps: number;
   /** Training time in seconds (batches and steps, without validation). */
