@@ -359,10 +359,35 @@ function bucketSection(records: readonly CellRecord[]): ReportSection | null {
   };
 }
 
+/**
+ * Training losses at the selected epoch: X's loss beside IaCN+X's main loss and λ·L_aux (cells whose curve
+ * carries the loss parts), to tell a main loss that trains worse from one that generalises worse.
+ */
+export function trainingLossSection(records: readonly CellRecord[], models: readonly string[]): ReportSection | null {
+  const rows: string[][] = [];
+  for (const model of models) {
+    const at = [...recordsBySeed(records, model).values()]
+      .map((r) => r.curve?.find((e) => e.epoch === r.metrics.all.epochs))
+      .filter((e): e is NonNullable<typeof e> => e !== undefined);
+    const iacn = parseIacnModel(model).iacn;
+    const usable = iacn ? at.filter((e) => e.lossParts) : at.filter((e) => e.loss !== undefined);
+    if (!usable.length) continue;
+    const main = usable.map((e) => (iacn ? e.lossParts!.main : e.loss!));
+    rows.push([model, String(usable.length), pm(main), iacn ? pm(usable.map((e) => e.lossParts!.aux)) : '—', pm(usable.map((e) => e.valid?.AUC ?? NaN))]);
+  }
+  if (!rows.some((r) => r[3] !== '—')) return null;
+  return {
+    title: 'Training losses at the selected epoch',
+    text: ["Mean training loss over the selected epoch's steps (mean ± std over seeds): X's BCE, and IaCN+X's main BCE and λ·L_aux separately, beside the validation AUC that selected the epoch. Only cells run with the loss parts recorded count."],
+    tables: [{ header: ['model', 'seeds', 'main loss (BCE)', 'λ·L_aux', 'valid AUC'], rows }],
+  };
+}
+
 /** The IaCN report sections. */
 export function iacnSections(records: readonly CellRecord[], c: IacnExperimentConfig, study: 'maxLen' | 'buckets'): ReportSection[] {
   const out = [
     pairedSection(records, c.bootstrap),
+    trainingLossSection(records, [...new Set(records.map((r) => r.model))]),
     sweepSection(records, c.sweepBase, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, 'δ', `λ = ${c.lambda}`),
     sweepSection(records, c.sweepBase, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, 'λ', `δ = ${c.delta}`),
     study === 'maxLen' ? lengthSection(records, c.lengthBase, numberList(c.lengths, 'lengths', () => true, ''), c.maxLen) : bucketSection(records),
