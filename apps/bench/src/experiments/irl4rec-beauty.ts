@@ -112,7 +112,7 @@ export default defineExperiment({
     minEpochs: int(0, { min: 0, doc: 'epochs before model selection starts (validated, never selected)' }),
     validateEvery: int(1, { min: 1, doc: 'validate every this many epochs' }),
     ...hyperSchema(
-      { dim: 64, lr: 0.001, batchSize: 256, maxLen: 50, dropout: 0.2, blocks: 2, heads: 1, l2: 1e-4, gcnLayers: 3, maskProb: 0.2, sasrecLoss: 'bce', gru4recLoss: 'ce', numNegatives: 100 },
+      { dim: 64, lr: 0.001, batchSize: 256, maxLen: 50, dropout: 0.2, blocks: 2, heads: 1, l2: 1e-4, gcnLayers: 3, maskProb: 0.2, sasrecLoss: 'bce', gru4recLoss: 'ce', numNegatives: 100, lengthBuffer: 20 },
       MODEL_NAMES,
       Object.fromEntries(MODEL_NAMES.filter((m) => m.includes('BERT4Rec')).map((m) => [m, { heads: 2 }])),
     ),
