@@ -72,6 +72,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     command: `pnpm bench ${argv.join(' ')}`.trim(),
   };
   const plan = planRun(exp, opts);
+  const { startWorkers } = await import('./runner/workers.js');
+  const workers: Awaited<ReturnType<typeof startWorkers>> = [];
+  const onReady = ({ runDir, runId }: { runDir: string; runId: string }) => {
+    if ((args.workers ?? 1) < 2) return;
+    workers.push(...startWorkers(args.workers! - 1, argv, runDir, runId));
+    process.stderr.write(`${workers.length} more worker(s) share run ${runId}; their logs: ${path.join(runDir, '.workers')}\n`);
+  };
 
   const ctrl = new AbortController();
   let hits = 0;
@@ -80,10 +87,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (hits > 1) process.exit(130);
     process.stderr.write('\nstopping: the running cell is discarded, finished cells are kept (Ctrl-C again to quit now)\n');
     ctrl.abort();
+    for (const w of workers) w.child.kill('SIGINT');
   };
   process.on('SIGINT', onSigint);
   try {
-    const out = await runExperiment(plan, { ...opts, signal: ctrl.signal });
+    let out;
+    try {
+      out = await runExperiment(plan, { ...opts, signal: ctrl.signal, onReady });
+    } catch (e) {
+      // this process failed: stop the others (their finished cells stay) before reporting the error
+      for (const w of workers) w.child.kill('SIGINT');
+      await Promise.all(workers.map((w) => w.exit));
+      throw e;
+    }
+    if (workers.length) {
+      // the report of the whole run, once every worker is done
+      const codes = await Promise.all(workers.map((w) => w.exit));
+      workers.forEach((w, k) => {
+        if (codes[k] !== 0 && codes[k] !== 130) process.stderr.write(`worker ${w.index} failed (exit code ${codes[k]}); see ${w.log}\n`);
+      });
+      out = { ...(await runExperiment(plan, { ...opts, resume: true, runId: out.runId, quiet: true, reportOnly: true })), interrupted: out.interrupted || codes.includes(130) };
+    }
     process.stdout.write(`\n${exp.name} on ${out.summary.dataset} (${out.summary.backend}): ${out.summary.protocol}\n`);
     process.stdout.write(`${tableToText(resultsTable(out.summary, exp.display))}\n`);
     const rel0 = path.relative(process.env.INIT_CWD ?? process.cwd(), out.runDir) || '.';
@@ -91,6 +115,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`report: ${path.join(rel, 'report.md')} · ${path.join(rel, 'report.html')}\n`);
     if (!out.complete && args.onlySeeds && out.ownComplete) {
       process.stderr.write(`seed${args.onlySeeds.length > 1 ? 's' : ''} ${args.onlySeeds.join(', ')} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other seeds: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
+      return 0;
+    }
+    if (!out.complete && !out.interrupted && out.heldElsewhere > 0 && out.cellsDone + out.heldElsewhere === out.cellsTotal) {
+      process.stderr.write(`${out.heldElsewhere} cell(s) still running in other processes on run ${out.runId}; the last to finish writes the complete report\n`);
       return 0;
     }
     if (!out.complete) {

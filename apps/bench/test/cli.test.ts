@@ -110,3 +110,31 @@ describe('Ctrl-C and --resume through the CLI', () => {
     expect(qualityRows(b)).toEqual(qualityRows(a));
   });
 });
+
+describe('--workers through the CLI', () => {
+  it('two processes share the cells: each cell runs once, and the report equals a one-process run', async () => {
+    const out = tmpDir();
+    const values = { ...TINY, models: 'Pop,BPR-MF,LightGCN', patience: '50' };
+    const args = ['default', ...setArgs(values), '--epochs', '15', '--seeds', '2', '--out', out, '--run-id', 'w', '--plain', '--workers', '2'];
+    const r = await cli(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/1 more worker\(s\) share run w/);
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.stdout).toMatch(/│ LightGCN │/);
+    const dir = path.join(out, 'default', 'w');
+    const lines = fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').trim().split('\n');
+    const cells = lines.map((l) => JSON.parse(l) as { model: string; seed: number }).map((c) => `${c.model}/${c.seed}`);
+    expect(cells.sort()).toEqual(['BPR-MF/0', 'BPR-MF/1', 'LightGCN/0', 'LightGCN/1', 'Pop/0', 'Pop/1']);
+    const log = fs.readFileSync(path.join(dir, '.workers', 'worker-2.log'), 'utf8');
+    expect(log).toMatch(/default: resuming w|default: run w/);
+    expect(fs.existsSync(path.join(dir, '.claims'))).toBe(false);
+
+    const exp = findExperiment('default', EXPERIMENTS);
+    const layers = [{ source: '--set', text: true, values: { ...values, epochs: '15', seeds: '2' } }];
+    const opts = { layers, outDir: out, runId: 'one', quiet: true };
+    await runExperiment(planRun(exp, opts), opts);
+    const a = readJson<Summary>(path.join(out, 'default', 'one', 'summary.json'));
+    const b = readJson<Summary>(path.join(dir, 'summary.json'));
+    expect(qualityRows(b)).toEqual(qualityRows(a));
+  });
+});

@@ -30,10 +30,12 @@ export interface CliArgs {
   maxCells?: number;
   /** `--plain`: plain progress lines even on a terminal. */
   plain: boolean;
+  /** `--workers N`: processes sharing the run's cells (this one and N − 1 started beside it). */
+  workers?: number;
 }
 
 /** Flags taking a value, and the boolean ones. */
-const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells'] as const;
+const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells', '--workers'] as const;
 const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain'] as const;
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -102,6 +104,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--max-cells':
         out.maxCells = positiveInt(a, value);
+        break;
+      case '--workers':
+        out.workers = positiveInt(a, value);
         break;
       case '--out':
         out.out = value;

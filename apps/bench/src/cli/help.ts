@@ -22,6 +22,8 @@ Options:
   --only-seeds LIST     run only these seeds' cells (e.g. 1,2); another process may run the other
                         seeds in the same run (--resume --run-id ID); the report includes every
                         finished cell in the run directory
+  --workers N           N processes share the run's cells (each claims a cell before training it);
+                        the others log to <run>/.workers/; the report includes every cell
   --epochs N            maximum training epochs (validation-based model selection)
   --out DIR             output root (default: <repo>/bench-out)
   --resume              continue the latest (or --run-id) run, skipping finished cells

@@ -65,3 +65,19 @@ export function tidyClaims(runDir: string): void {
     // absent, or another process still holds a claim
   }
 }
+
+/** Claims in `runDir` held by live processes on this host other than this one. */
+export function othersAtWork(runDir: string): number {
+  const dir = path.join(runDir, '.claims');
+  if (!fs.existsSync(dir)) return 0;
+  let n = 0;
+  for (const f of fs.readdirSync(dir)) {
+    try {
+      const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Claim;
+      if (c.pid !== process.pid && c.host === os.hostname() && alive(c.pid)) n++;
+    } catch {
+      // released meanwhile, or unreadable: not a live claim
+    }
+  }
+  return n;
+}

@@ -42,9 +42,23 @@ export function trimPartialLine(file: string): void {
   fs.truncateSync(file, Buffer.byteLength(text.slice(0, end + 1)));
 }
 
-/** Appends one record as one line. */
+/**
+ * Appends one record as one line (on a line of its own even after a crash's partial line that could not be
+ * trimmed because other processes were at work: that remnant then fails to parse, naming its line).
+ */
 export function appendResult(file: string, rec: CellRecord): void {
-  fs.appendFileSync(file, `${JSON.stringify(rec)}\n`);
+  let sep = '';
+  if (fs.existsSync(file)) {
+    const size = fs.statSync(file).size;
+    if (size > 0) {
+      const fd = fs.openSync(file, 'r');
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      fs.closeSync(fd);
+      if (last[0] !== 0x0a) sep = '\n';
+    }
+  }
+  fs.appendFileSync(file, `${sep}${JSON.stringify(rec)}\n`);
 }
 
 /** Records by cell key; when a cell appears twice the last one wins. */

@@ -16,7 +16,7 @@ import { DEFAULT_OUT_DIR, dataDir as resolveDataDir } from '../paths.js';
 import { RunProgress } from '../progress/progress.js';
 import { writeReports } from './reports.js';
 import { appendResult, readResults, recordsByCell, trimPartialLine } from './resultsLog.js';
-import { claimCell, tidyClaims } from './claims.js';
+import { claimCell, othersAtWork, tidyClaims } from './claims.js';
 import { checkRunId, checkSameConfig, latestRun, newRunId, readRunConfig, type RunGrowth } from './runDir.js';
 import { summarize, type Summary } from './summary.js';
 import { versions } from './versions.js';
@@ -54,6 +54,13 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** The command line, recorded in config.json and the reports. */
   command?: string;
+  /**
+   * Called once the run directory holds the run's config (new, resumed or grown), before any data is
+   * loaded: other processes may join the run from then on (`--workers`).
+   */
+  onReady?: (run: { runDir: string; runId: string }) => void;
+  /** Run no cell: only (re)write the reports from the finished records (the run must exist). */
+  reportOnly?: boolean;
 }
 
 /** A validated run, ready to execute: nothing heavy has happened yet. */
@@ -78,6 +85,8 @@ export interface RunOutcome {
   interrupted: boolean;
   cellsDone: number;
   cellsTotal: number;
+  /** Cells this process skipped because another process held them, still unfinished at the end. */
+  heldElsewhere: number;
   /** Records in cell order. */
   records: CellRecord[];
   /**
@@ -187,8 +196,10 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
     if (!opts.quiet) log(`${exp.name}: run ${runId} gains ${cellsAdded} cell(s): ${Object.entries(growth.grown).map(([k, g]) => `${k} ${JSON.stringify(g.from)} → ${JSON.stringify(g.to)}`).join('; ')}`);
   }
 
+  opts.onReady?.({ runDir, runId });
   const resultsFile = path.join(runDir, 'results.jsonl');
-  trimPartialLine(resultsFile);
+  // a crash may have left a partial last line; while another process is in a cell it may be mid-append instead
+  if (othersAtWork(runDir) === 0) trimPartialLine(resultsFile);
   const wanted = new Set(cells.map(cellKey));
   const done = recordsByCell(readResults(resultsFile).filter((r) => wanted.has(cellKey(r))));
   const progress = new RunProgress({ totalCells: cells.length, doneCells: done.size, quiet: opts.quiet, tty: opts.tty });
@@ -203,7 +214,7 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   const leaks: RunOutcome['leaks'] = [];
   // Tensors not owned by the experiment's shared data: what a cell must leave unchanged.
   const loose = (): number => tf.memory().numTensors - (data !== undefined ? (exp.heldTensors?.(data) ?? 0) : 0);
-  let claimedElsewhere = 0;
+  const claimedElsewhere = new Set<string>();
   /** Trains and records one claimed cell; false when interrupted (the cell is discarded). */
   const runOne = async (cell: CellSpec): Promise<boolean> => {
     const cellBackend = cell.backend ?? backend;
@@ -234,11 +245,11 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
     return true;
   };
   try {
-    if (cells.some((c) => mine(c) && !done.has(cellKey(c)))) {
+    if (!opts.reportOnly && cells.some((c) => mine(c) && !done.has(cellKey(c)))) {
       const prepareCtx = { config, runDir, backend, log: say };
       data = await exp.prepare(prepareCtx);
     }
-    for (const cell of cells) {
+    for (const cell of opts.reportOnly ? [] : cells) {
       if (done.has(cellKey(cell)) || !mine(cell)) continue;
       if (signal.aborted || (opts.maxCells !== undefined && ranNew >= opts.maxCells)) {
         interrupted = true;
@@ -247,7 +258,7 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
       // another process working on the same run may hold this cell, or have finished it since we looked
       const release = claimCell(runDir, cellKey(cell));
       if (!release) {
-        claimedElsewhere++;
+        claimedElsewhere.add(cellKey(cell));
         continue;
       }
       try {
@@ -268,10 +279,11 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
     tidyClaims(runDir);
     if (tf.getBackend() !== backend) await initBackend(backend, { log: false });
   }
-  if (claimedElsewhere > 0) say(`${exp.name}: ${claimedElsewhere} cell(s) were held by another process working on ${runId}`);
 
   // Other processes on the same run (claims, --only-seeds) may have finished cells meanwhile: report them too.
   for (const r of readResults(resultsFile)) if (wanted.has(cellKey(r)) && !done.has(cellKey(r))) done.set(cellKey(r), r);
+  const heldElsewhere = [...claimedElsewhere].filter((k) => !done.has(k)).length;
+  if (heldElsewhere > 0) say(`${exp.name}: ${heldElsewhere} cell(s) still held by other processes working on ${runId}`);
   const ownComplete = cells.every((c) => !mine(c) || done.has(cellKey(c)));
   const records = cells.map((c) => done.get(cellKey(c))).filter((r): r is CellRecord => r !== undefined);
   const summary = summarize({ experiment: exp.name, dataset, protocol: protocol.summary, backend }, records);
@@ -300,5 +312,5 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
   }
   if (failure) throw failure;
   if (signal.aborted) interrupted = true;
-  return { runDir, runId, summary, complete: records.length === cells.length, ownComplete, interrupted, cellsDone: records.length, cellsTotal: cells.length, records, leaks };
+  return { runDir, runId, summary, complete: records.length === cells.length, ownComplete, interrupted, cellsDone: records.length, cellsTotal: cells.length, heldElsewhere, records, leaks };
 }
