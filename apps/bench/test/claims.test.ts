@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimCell, claimFile, tidyClaims } from '../src/runner/claims.js';
+import { claimCell, claimFile, othersAtWork, tidyClaims } from '../src/runner/claims.js';
 import { tmpDir } from './helpers.js';
 
 /** The pid of a process that has already exited. */
@@ -37,6 +37,18 @@ describe('cell claims (several processes on one run)', () => {
     const remote = claimFile(dir, 'c|0|');
     fs.writeFileSync(remote, JSON.stringify({ pid: deadPid(), host: 'another-machine', at: '' }));
     expect(claimCell(dir, 'c|0|')).toBeUndefined();
+  });
+
+  it("othersAtWork counts other live processes' claims only", () => {
+    const dir = tmpDir();
+    expect(othersAtWork(dir)).toBe(0);
+    const mine = claimCell(dir, 'm|0|')!;
+    expect(othersAtWork(dir)).toBe(0); // this process's own claim
+    fs.writeFileSync(claimFile(dir, 'dead|0|'), JSON.stringify({ pid: deadPid(), host: os.hostname(), at: '' }));
+    expect(othersAtWork(dir)).toBe(0);
+    fs.writeFileSync(claimFile(dir, 'live|0|'), JSON.stringify({ pid: process.ppid, host: os.hostname(), at: '' }));
+    expect(othersAtWork(dir)).toBe(1);
+    mine();
   });
 
   it('tidyClaims removes the directory only once it is empty', () => {

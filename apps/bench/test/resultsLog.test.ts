@@ -26,6 +26,17 @@ describe('results.jsonl', () => {
     expect(fs.readFileSync(file, 'utf8').split('\n')).toHaveLength(3);
   });
 
+  it('an append after an untrimmed partial line starts a line of its own; the remnant is then named', () => {
+    const file = path.join(tmpDir(), 'results.jsonl');
+    appendResult(file, rec('A', 0, 0.5));
+    fs.appendFileSync(file, '{"model":"A","seed":1,"metr'); // left by a crash while another process was at work
+    appendResult(file, rec('B', 0, 0.7));
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    expect(lines).toHaveLength(4);
+    expect(JSON.parse(lines[2]).model).toBe('B');
+    expect(() => readResults(file)).toThrow(/results\.jsonl:2: not a JSON line/);
+  });
+
   it('names the line of a corrupt record', () => {
     const file = path.join(tmpDir(), 'results.jsonl');
     fs.writeFileSync(file, `${JSON.stringify(rec('A', 0, 1))}\nnot json\n`);
