@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CellRecord, EpochLog } from '../src/experiment.js';
-import { trainingLossSection } from '../src/experiments/iacnCommon.js';
+import { trainingLossSection, variantSection } from '../src/experiments/iacnCommon.js';
 
 const rec = (model: string, seed: number, selected: number, curve: EpochLog[]): CellRecord => ({ model, seed, metrics: { all: { AUC: 0.8, epochs: selected } }, curve, finishedAt: '', wallSeconds: 0 });
 
@@ -20,5 +20,26 @@ describe('trainingLossSection', () => {
     expect(iacn).toEqual(['IaCN+DIN', '1', '0.4000 ± 0.0000', '0.6000 ± 0.0000', '0.7500 ± 0.0000']);
     // without any loss parts there is nothing to compare
     expect(trainingLossSection(records.filter((r) => r.model === 'DIN' || r.seed === 1), ['DIN', 'IaCN+DIN'])).toBeNull();
+  });
+});
+
+describe('variantSection', () => {
+  const r = (model: string, seed: number, AUC: number): CellRecord => ({ model, seed, metrics: { all: { AUC, GAUC: AUC, LogLoss: 0.5 } }, finishedAt: '', wallSeconds: 0 });
+  it('pairs each variant with the base and with IaCN at the main setting, by seed', () => {
+    const records = [
+      r('DIN', 0, 0.8), r('DIN', 1, 0.82),
+      r('IaCN+DIN', 0, 0.78), r('IaCN+DIN', 1, 0.79),
+      r('IaCN+DIN@candidateOnly=true', 0, 0.81), r('IaCN+DIN@candidateOnly=true', 1, 0.83),
+    ];
+    const s = variantSection(records, { variants: 'candidateOnly=true,dynamicK=true', sweepBase: 'DIN' })!;
+    const [main, cand] = s.tables![0].rows;
+    expect(main[0]).toBe('IaCN+DIN (main setting)');
+    expect(main[6]).toBe('—');
+    // vs DIN: +0.01, +0.01 → +0.0100 with a zero-width interval; vs IaCN+DIN: +0.03, +0.04 → +0.0350
+    expect(cand[0]).toBe('IaCN+DIN@candidateOnly=true');
+    expect(cand[5]).toBe('+0.0100 [+0.0100, +0.0100] (2)');
+    expect(cand[6]).toMatch(/^\+0\.0350 \[.*\] \(2\)$/);
+    expect(s.tables![0].rows).toHaveLength(2); // dynamicK has no cells yet
+    expect(variantSection(records, { variants: '', sweepBase: 'DIN' })).toBeNull();
   });
 });

@@ -42,7 +42,8 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
     sweepBase: oneOf(IACN_BASES, 'DIN', 'base model of the δ and λ sweeps (DIEN compares with the paper\'s δ = 0.3 finding, at about 4× the cost)'),
     deltaSweep: str('0,0.1,0.3,0.5,0.7,0.9,1', 'δ values of the δ sweep (empty: no sweep)'),
     lambdaSweep: str('0,0.3,1,3', 'λ values of the λ sweep (empty: no sweep)'),
-    sweepSeeds: int(3, { min: 1, max: 100, doc: 'seeds of each sweep and length-study point' }),
+    sweepSeeds: int(3, { min: 1, max: 100, doc: 'seeds of each sweep, variant and length-study point' }),
+    variants: str('', 'IaCN variants of IaCN+<sweepBase>, each one option key=value (candidateOnly, dynamicK, auxLoss, mixScope, capsules, routingIters), comma-separated, e.g. "candidateOnly=true,dynamicK=true" (empty: none)'),
     lengthBase: oneOf(IACN_BASES, 'DIN', 'base model of the length study'),
     lengths: str(lengthsDefault, 'history lengths (maxLen) of the length study (empty: none)'),
     bootstrap: int(2000, { min: 100, doc: 'paired per-user bootstrap resamples' }),
@@ -50,7 +51,7 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
 }
 
 /** Settings that only add cells (the sweeps' and the length study's values): a resumed run may extend them. */
-export const IACN_GROWABLE = ['deltaSweep', 'lambdaSweep', 'lengths'] as const;
+export const IACN_GROWABLE = ['deltaSweep', 'lambdaSweep', 'lengths', 'variants'] as const;
 
 /** The typed settings of {@link iacnSchema}. */
 export interface IacnExperimentConfig extends CtrConfig {
@@ -69,6 +70,7 @@ export interface IacnExperimentConfig extends CtrConfig {
   deltaSweep: string;
   lambdaSweep: string;
   sweepSeeds: number;
+  variants: string;
   lengthBase: (typeof IACN_BASES)[number];
   lengths: string;
   bootstrap: number;
@@ -81,8 +83,23 @@ export function numberList(text: string, key: string, check: (x: number) => bool
   return v;
 }
 
+/** The variant cells' model names (`IaCN+<sweepBase>@key=value`), checked; a `ConfigError` on `variants`. */
+export function variantModels(c: Pick<IacnExperimentConfig, 'variants' | 'sweepBase'>): string[] {
+  const items = c.variants.split(',').map((s) => s.trim()).filter(Boolean);
+  return items.map((v) => {
+    if (v.includes('@') || !v.includes('=')) throw new ConfigError('variants', `each variant is one IaCN option key=value, got "${v}"`);
+    const name = `IaCN+${c.sweepBase}@${v}`;
+    const spec = parseIacnModel(name, 'variants');
+    if ('maxLen' in spec.overrides || 'delta' in spec.overrides || 'lambda' in spec.overrides) {
+      throw new ConfigError('variants', `"${v}": δ, λ and maxLen have their own sweeps (deltaSweep, lambdaSweep, lengths)`);
+    }
+    return iacnModelName(spec);
+  });
+}
+
 /** Cross-field checks of the settings. */
 export function validateIacn(c: IacnExperimentConfig): void {
+  variantModels(c);
   numberList(c.deltaSweep, 'deltaSweep', (x) => x >= 0 && x <= 1, 'values in [0, 1]');
   numberList(c.lambdaSweep, 'lambdaSweep', (x) => x >= 0, 'values >= 0');
   numberList(c.lengths, 'lengths', (x) => Number.isInteger(x) && x >= 1, 'positive integers');
@@ -109,13 +126,14 @@ const sweepCells = (c: IacnExperimentConfig, key: 'delta' | 'lambda' | 'maxLen',
     .flatMap((v) => bases.map((b) => iacnModelName({ ...parseIacnModel(b), overrides: { [key]: v } })))
     .flatMap((m) => modelSeedCells([m], c.sweepSeeds));
 
-/** The cells: the main comparison, then the δ sweep, the λ sweep and the length study (points equal to the main setting reuse its cells). */
+/** The cells: the main comparison, then the δ sweep, the λ sweep, the length study (points equal to the main setting reuse its cells), then the variants. */
 export function iacnCells(c: IacnExperimentConfig): CellSpec[] {
   return [
     ...modelSeedCells(c.models, c.seeds),
     ...sweepCells(c, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, [`IaCN+${c.sweepBase}`]),
     ...sweepCells(c, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, [`IaCN+${c.sweepBase}`]),
     ...sweepCells(c, 'maxLen', numberList(c.lengths, 'lengths', () => true, ''), c.maxLen, [`IaCN+${c.lengthBase}`, c.lengthBase]),
+    ...modelSeedCells(variantModels(c), c.sweepSeeds),
   ];
 }
 
@@ -125,6 +143,7 @@ export function iacnProtocolDetails(c: IacnExperimentConfig): string[] {
     `models: IaCN+X wraps X ∈ {DIN, WideDeep, DIEN} (@recsuite/iacn; DIN's attention ${c.dinAttention === 'softmax' ? 'softmax-normalised, as the released DIN/DIEN code' : 'unnormalised, as the DIN paper'}): K = ${c.capsules}${c.dynamicK ? ' (dynamic)' : ''} capsules, r = ${c.routingIters} routing iterations, interest MLP [${c.interestHidden}] over [capsule ‖ user profile], ${c.candidateOnly ? 'ẽ_c appended to the final MLP input' : 'every item embedding X consumes widened to [e ‖ ẽ]'}; auxiliary head ${c.auxLoss}, λ = ${c.lambda}, δ = ${c.delta} (mix on ${c.mixScope === 'own' ? "IaCN's own parameters" : 'IaCN\'s own parameters and the shared item tables'}, from two gradient calls). X and IaCN+X get identical features, batches, Adam and selection; X:2d is X with embedding width ${2 * c.embedDim} (capacity control: IaCN+X's item embeddings are that wide)`,
     `paired differences: per seed IaCN+X − X on test AUC/GAUC/LogLoss (mean, 95% t-interval over the shared seeds); per test user, the user's pair AUC averaged over the shared seeds, ${c.bootstrap} paired bootstrap resamples of users (95% percentile interval)`,
     `sweeps (base ${c.sweepBase}, ${c.sweepSeeds} seeds per point): δ ∈ {${c.deltaSweep}} at λ = ${c.lambda}; λ ∈ {${c.lambdaSweep}} at δ = ${c.delta}; the point equal to the main setting reuses the main cells`,
+    ...(c.variants.trim() ? [`variants (IaCN+${c.sweepBase}, ${c.sweepSeeds} seeds each, one option changed from the main setting): ${c.variants}`] : []),
   ];
 }
 
@@ -309,6 +328,27 @@ function sweepSection(records: readonly CellRecord[], base: string, key: 'delta'
   };
 }
 
+/** The variants: each against the base model and against IaCN+base at the main setting, paired by seed. */
+export function variantSection(records: readonly CellRecord[], c: Pick<IacnExperimentConfig, 'variants' | 'sweepBase'>): ReportSection | null {
+  const base = c.sweepBase;
+  const main = `IaCN+${base}`;
+  const rows: string[][] = [];
+  for (const name of [main, ...variantModels(c)]) {
+    const rs = [...recordsBySeed(records, name).values()];
+    if (!rs.length) continue;
+    const vsBase = seedPaired(records, name, base, 'AUC');
+    const vsMain = name === main ? null : seedPaired(records, name, main, 'AUC');
+    const fmt = (p: ReturnType<typeof seedPaired> | null) => (p && p.n ? `${signed(p.mean)}${p.n > 1 ? ` [${signed(p.lo)}, ${signed(p.hi)}]` : ''} (${p.n})` : '—');
+    rows.push([name === main ? `${main} (main setting)` : name, String(rs.length), pm(rs.map((r) => r.metrics.all.AUC)), pm(rs.map((r) => r.metrics.all.GAUC)), pm(rs.map((r) => r.metrics.all.LogLoss)), fmt(vsBase), fmt(vsMain)]);
+  }
+  if (rows.length < 2) return null;
+  return {
+    title: `IaCN variants (IaCN+${base}, one option changed each)`,
+    text: [`Test metrics (mean ± std over seeds); ΔAUC paired by seed with a 95% t-interval, (n) = shared seeds. What each option means: the IaCN package README.`],
+    tables: [{ header: ['model', 'seeds', 'AUC', 'GAUC', 'LogLoss', `ΔAUC vs ${base}`, `ΔAUC vs ${main}`], rows }],
+  };
+}
+
 /** ml-100k's length study: the gain of IaCN+base over base at each maxLen. */
 function lengthSection(records: readonly CellRecord[], base: string, lengths: number[], main: number): ReportSection | null {
   const pts = [...new Set([...lengths, main])].sort((x, y) => x - y);
@@ -390,6 +430,7 @@ export function iacnSections(records: readonly CellRecord[], c: IacnExperimentCo
     trainingLossSection(records, [...new Set(records.map((r) => r.model))]),
     sweepSection(records, c.sweepBase, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, 'δ', `λ = ${c.lambda}`),
     sweepSection(records, c.sweepBase, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, 'λ', `δ = ${c.delta}`),
+    variantSection(records, c),
     study === 'maxLen' ? lengthSection(records, c.lengthBase, numberList(c.lengths, 'lengths', () => true, ''), c.maxLen) : bucketSection(records),
   ];
   return out.filter((s): s is ReportSection => s !== null);

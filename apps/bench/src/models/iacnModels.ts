@@ -2,7 +2,8 @@
  * Factories of the IaCN experiments' models: `IaCN+<base>` (IaCN wrapping DIN, DIEN or Wide&Deep, trained
  * with the δ gradient mix), the base models themselves (core's CTR factories), and `<base>:2d`, the base model
  * with embedding width 2d as a capacity control. A cell name may carry overrides after `@`
- * (`IaCN+DIEN@delta=0.3`, `IaCN+DIN@lambda=0.5`, `DIN@maxLen=10`) for the sweeps and the length study.
+ * (`IaCN+DIEN@delta=0.3`, `IaCN+DIN@lambda=0.5`, `DIN@maxLen=10`, `IaCN+DIN@candidateOnly=true`) for the
+ * sweeps, the length study and the IaCN variants.
  * @module
  */
 import { GradientMixOptimizer, IaCN, type IacnBase, type IacnOptions } from '@recsuite/iacn';
@@ -16,12 +17,34 @@ export const IACN_BASES = ['DIN', 'WideDeep', 'DIEN'] as const satisfies readonl
 /** The main comparison's models, in report order. */
 export const IACN_MAIN_MODELS = IACN_BASES.flatMap((b) => [`IaCN+${b}`, b, `${b}:2d`] as const);
 
-/** Overrides a cell name can carry. */
+/** Overrides a cell name can carry: `maxLen` (any model), and IaCN options (IaCN models only). */
 export interface IacnOverrides {
   delta?: number;
   lambda?: number;
   maxLen?: number;
+  candidateOnly?: boolean;
+  dynamicK?: boolean;
+  auxLoss?: 'pointwise' | 'sampledSoftmax';
+  mixScope?: 'own' | 'embeddings';
+  capsules?: number;
+  routingIters?: number;
 }
+
+/** How each override key's value is read (undefined: malformed). */
+const OVERRIDE_PARSERS: { [K in keyof IacnOverrides]-?: (v: string) => IacnOverrides[K] | undefined } = {
+  delta: (v) => (/^[0-9.]+$/.test(v) && Number(v) <= 1 ? Number(v) : undefined),
+  lambda: (v) => (/^[0-9.]+$/.test(v) && Number.isFinite(Number(v)) ? Number(v) : undefined),
+  maxLen: (v) => (/^[1-9][0-9]*$/.test(v) ? Number(v) : undefined),
+  candidateOnly: (v) => (v === 'true' ? true : v === 'false' ? false : undefined),
+  dynamicK: (v) => (v === 'true' ? true : v === 'false' ? false : undefined),
+  auxLoss: (v) => (v === 'pointwise' || v === 'sampledSoftmax' ? v : undefined),
+  mixScope: (v) => (v === 'own' || v === 'embeddings' ? v : undefined),
+  capsules: (v) => (/^[1-9][0-9]*$/.test(v) ? Number(v) : undefined),
+  routingIters: (v) => (/^[1-9][0-9]*$/.test(v) ? Number(v) : undefined),
+};
+
+/** The override keys, `maxLen` first (the only one a base model takes). */
+export const IACN_OVERRIDE_KEYS = Object.keys(OVERRIDE_PARSERS) as (keyof IacnOverrides)[];
 
 /** A parsed cell name. */
 export interface IacnModelSpec {
@@ -33,29 +56,43 @@ export interface IacnModelSpec {
   overrides: IacnOverrides;
 }
 
-/** Parses `[IaCN+]<base>[:2d][@key=value]...` (keys `delta`, `lambda`, `maxLen`); throws a `ConfigError` on `models`. */
-export function parseIacnModel(name: string): IacnModelSpec {
+/**
+ * Parses `[IaCN+]<base>[:2d][@key=value]...` (keys: {@link IACN_OVERRIDE_KEYS}; only `maxLen` on a base
+ * model); throws a `ConfigError` on `key` (default `models`).
+ */
+export function parseIacnModel(name: string, key = 'models'): IacnModelSpec {
   const [head, ...opts] = name.split('@');
   const iacn = head.startsWith('IaCN+');
   const rest = iacn ? head.slice(5) : head;
   const wide = rest.endsWith(':2d');
   const base = (wide ? rest.slice(0, -3) : rest) as IacnBase;
   if (!(IACN_BASES as readonly string[]).includes(base) || (iacn && wide)) {
-    throw new ConfigError('models', `unknown IaCN experiment model "${name}" (expected [IaCN+]DIN|WideDeep|DIEN, <base>:2d, with optional @delta=, @lambda=, @maxLen=)`);
+    throw new ConfigError(key, `unknown IaCN experiment model "${name}" (expected [IaCN+]DIN|WideDeep|DIEN, <base>:2d, with optional @key=value overrides: ${IACN_OVERRIDE_KEYS.join(', ')})`);
   }
-  const overrides: IacnOverrides = {};
+  const overrides: Record<string, unknown> = {};
   for (const o of opts) {
-    const m = /^(delta|lambda|maxLen)=([0-9.]+)$/.exec(o);
-    if (!m) throw new ConfigError('models', `bad override "@${o}" in "${name}" (expected @delta=x, @lambda=x or @maxLen=n)`);
-    overrides[m[1] as keyof IacnOverrides] = Number(m[2]);
+    const eq = o.indexOf('=');
+    const k = o.slice(0, eq) as keyof IacnOverrides;
+    const parse = eq > 0 ? OVERRIDE_PARSERS[k] : undefined;
+    if (!parse) throw new ConfigError(key, `bad override "@${o}" in "${name}" (expected @key=value, key one of ${IACN_OVERRIDE_KEYS.join(', ')})`);
+    if (!iacn && k !== 'maxLen') throw new ConfigError(key, `"@${o}" in "${name}": only IaCN models take IaCN options (a base model takes @maxLen=)`);
+    const v = parse(o.slice(eq + 1));
+    if (v === undefined) throw new ConfigError(key, `bad value in "@${o}" of "${name}"`);
+    overrides[k] = v;
   }
-  return { iacn, base, wide, overrides };
+  return { iacn, base, wide, overrides: overrides as IacnOverrides };
 }
 
 /** The name of a sweep or length-study cell. */
 export function iacnModelName(spec: IacnModelSpec): string {
   const o = Object.entries(spec.overrides).map(([k, v]) => `@${k}=${v}`).join('');
   return `${spec.iacn ? 'IaCN+' : ''}${spec.base}${spec.wide ? ':2d' : ''}${o}`;
+}
+
+/** The IaCN options a cell name overrides (every override but `maxLen`). */
+function iacnOverridesOf(spec: IacnModelSpec): IacnOptions {
+  const { maxLen: _maxLen, ...rest } = spec.overrides;
+  return rest;
 }
 
 /**
@@ -71,7 +108,7 @@ export function buildIacnModel(spec: IacnModelSpec, task: CtrTask, iacn: IacnOpt
   const model = new IaCN({
     base: spec.base,
     baseConfig,
-    iacn: { ...iacn, ...(spec.overrides.delta !== undefined ? { delta: spec.overrides.delta } : {}), ...(spec.overrides.lambda !== undefined ? { lambda: spec.overrides.lambda } : {}) },
+    iacn: { ...iacn, ...iacnOverridesOf(spec) },
   });
   return {
     model,
