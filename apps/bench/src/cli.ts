@@ -68,6 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     runId: args.runId,
     maxCells: args.maxCells,
     onlySeeds: args.onlySeeds,
+    onlyModels: args.onlyModels,
     tty: args.plain ? false : undefined,
     command: `pnpm bench ${argv.join(' ')}`.trim(),
   };
@@ -113,8 +114,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const rel0 = path.relative(process.env.INIT_CWD ?? process.cwd(), out.runDir) || '.';
     const rel = rel0.startsWith('..') ? out.runDir : rel0;
     process.stdout.write(`report: ${path.join(rel, 'report.md')} · ${path.join(rel, 'report.html')}\n`);
-    if (!out.complete && args.onlySeeds && out.ownComplete) {
-      process.stderr.write(`seed${args.onlySeeds.length > 1 ? 's' : ''} ${args.onlySeeds.join(', ')} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other seeds: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
+    if (!out.complete && (args.onlySeeds || args.onlyModels) && out.ownComplete) {
+      const asked = [args.onlySeeds && `seed${args.onlySeeds.length > 1 ? 's' : ''} ${args.onlySeeds.join(', ')}`, args.onlyModels && `model${args.onlyModels.length > 1 ? 's' : ''} ${args.onlyModels.join(', ')}`].filter(Boolean).join(' of ');
+      process.stderr.write(`${asked} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other cells: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
       return 0;
     }
     if (!out.complete && !out.interrupted && out.heldElsewhere > 0 && out.cellsDone + out.heldElsewhere === out.cellsTotal) {

@@ -11,6 +11,8 @@ describe('parseArgs', () => {
     expect(a).toMatchObject({ command: 'baselines-beauty', dataDir: '/d', dataset: '/x.txt', backend: 'wasm', seeds: 3, epochs: 7, out: 'o', resume: true, runId: 'r1' });
     expect(a.set).toEqual([['lr', '0.01'], ['models', 'A,B']]);
     expect(parseArgs(['--only-seeds', '2,1,2']).onlySeeds).toEqual([2, 1]);
+    expect(parseArgs(['--only-models', 'IaCN+DIN@lambda=0, DIN,DIN']).onlyModels).toEqual(['IaCN+DIN@lambda=0', 'DIN']);
+    expect(parseArgs(['--workers', '2']).workers).toBe(2);
   });
 
   it.each([
@@ -20,6 +22,8 @@ describe('parseArgs', () => {
     [['--seeds'], /--seeds expects a value/],
     [['--set', 'lr'], /--set expects key=value/],
     [['--only-seeds', '1,x'], /--only-seeds expects comma-separated seed numbers/],
+    [['--only-models', ','], /--only-models expects comma-separated model names/],
+    [['--workers', '0'], /--workers expects a positive integer/],
     [['a', 'b'], /at most one experiment name/],
   ])('rejects %j', (argv, re) => {
     expect(() => parseArgs(argv)).toThrow(re);

@@ -116,6 +116,18 @@ describe('default experiment, tiny, end to end', () => {
     expect(qualityRows(b)).toEqual(qualityRows(full.summary));
   });
 
+  it('--only-models runs only those models\' cells; the rest stay for a later process', async () => {
+    const out = tmpDir();
+    const layers = tinyLayers(['Pop', 'SASRec'], 1, 2);
+    await expect(run({ layers, outDir: out, runId: 'm', onlyModels: ['BPR-MF'] })).rejects.toThrow(/--only-models: the run has no cells of "BPR-MF" \(its models: Pop, SASRec\)/);
+    const first = await run({ layers, outDir: out, runId: 'm', onlyModels: ['SASRec'] });
+    expect(first.records.map((r) => `${r.model}/${r.seed}`)).toEqual(['SASRec/0', 'SASRec/1']);
+    expect([first.ownComplete, first.complete]).toEqual([true, false]);
+    const rest = await run({ layers, outDir: out, runId: 'm', resume: true });
+    expect(rest.complete).toBe(true);
+    expect(rest.records.map((r) => `${r.model}/${r.seed}`)).toEqual(['Pop/0', 'Pop/1', 'SASRec/0', 'SASRec/1']);
+  });
+
   it('runs the same protocol on a sequence file given with --dataset', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'mine.txt');

@@ -18,6 +18,8 @@ export interface CliArgs {
   seeds?: number;
   /** `--only-seeds LIST`: run only these seeds' cells (another process may run the others in the same run). */
   onlySeeds?: number[];
+  /** `--only-models LIST`: run only these models' cells (names as in results.jsonl), the same way. */
+  onlyModels?: string[];
   epochs?: number;
   out?: string;
   resume: boolean;
@@ -35,7 +37,7 @@ export interface CliArgs {
 }
 
 /** Flags taking a value, and the boolean ones. */
-const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells', '--workers'] as const;
+const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--only-models', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells', '--workers'] as const;
 const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain'] as const;
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -97,6 +99,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const list = value.split(',').map((x) => x.trim());
         if (list.length === 0 || list.some((x) => !/^[0-9]+$/.test(x))) throw new UsageError(`--only-seeds expects comma-separated seed numbers (0-based), got "${value}"`);
         out.onlySeeds = [...new Set(list.map(Number))];
+        break;
+      }
+      case '--only-models': {
+        const list = value.split(',').map((x) => x.trim()).filter(Boolean);
+        if (list.length === 0) throw new UsageError(`--only-models expects comma-separated model names, got "${value}"`);
+        out.onlyModels = [...new Set(list)];
         break;
       }
       case '--epochs':

@@ -24,6 +24,7 @@ Options:
                         finished cell in the run directory
   --workers N           N processes share the run's cells (each claims a cell before training it);
                         the others log to <run>/.workers/; the report includes every cell
+  --only-models LIST    run only these models' cells (names as in results.jsonl), the same way
   --epochs N            maximum training epochs (validation-based model selection)
   --out DIR             output root (default: <repo>/bench-out)
   --resume              continue the latest (or --run-id) run, skipping finished cells

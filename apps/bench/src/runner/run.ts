@@ -42,6 +42,8 @@ export interface RunOptions {
    * records, and the reports are written from every finished record in `results.jsonl`.
    */
   onlySeeds?: readonly number[];
+  /** Run only the cells of these models (`--only-models`; cell names as in results.jsonl), the same way. */
+  onlyModels?: readonly string[];
   /** Stop after running this many new cells, as if interrupted (tests). */
   maxCells?: number;
   /** Aborted on Ctrl-C. */
@@ -79,7 +81,7 @@ export interface RunOutcome {
   summary: Summary;
   /** Every cell finished. */
   complete: boolean;
-  /** Every cell this process was asked to run finished (= `complete` without `onlySeeds`). */
+  /** Every cell this process was asked to run finished (= `complete` without `onlySeeds`/`onlyModels`). */
   ownComplete: boolean;
   /** Stopped by Ctrl-C (or `maxCells`). */
   interrupted: boolean;
@@ -143,7 +145,13 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
     const missing = [...only].filter((s) => !seeds.has(s));
     if (missing.length) throw new UsageError(`--only-seeds: the run has no seed ${missing.join(', ')} (its seeds: ${[...seeds].join(', ')}); raise --seeds`);
   }
-  const mine = (c: CellSpec): boolean => !only || only.has(c.seed);
+  const onlyModels = opts.onlyModels ? new Set(opts.onlyModels) : null;
+  if (onlyModels) {
+    const models = [...new Set(cells.map((c) => c.model))];
+    const missing = [...onlyModels].filter((m) => !models.includes(m));
+    if (missing.length) throw new UsageError(`--only-models: the run has no cells of ${missing.map((m) => `"${m}"`).join(', ')} (its models: ${models.join(', ')})`);
+  }
+  const mine = (c: CellSpec): boolean => (!only || only.has(c.seed)) && (!onlyModels || onlyModels.has(c.model));
 
   let runId = opts.runId !== undefined ? checkRunId(opts.runId) : undefined;
   if (opts.resume && runId === undefined) {
