@@ -59,6 +59,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(experimentHelp(exp));
     return 0;
   }
+  if (args.status) {
+    const { runStatus, statusLines } = await import('./runner/status.js');
+    const { DEFAULT_OUT_DIR } = await import('./paths.js');
+    const s = runStatus(args.out === undefined ? DEFAULT_OUT_DIR : userPath(args.out), exp.name, args.runId);
+    process.stdout.write(`${statusLines(s).join('\n')}\n`);
+    return 0;
+  }
   const opts = {
     layers: cliLayers(exp, args),
     dataDir: args.dataDir,

@@ -34,11 +34,13 @@ export interface CliArgs {
   plain: boolean;
   /** `--workers N`: processes sharing the run's cells (this one and N − 1 started beside it). */
   workers?: number;
+  /** `--status`: print where the run stands (no training). */
+  status: boolean;
 }
 
 /** Flags taking a value, and the boolean ones. */
 const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--only-models', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells', '--workers'] as const;
-const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain'] as const;
+const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain', '--status'] as const;
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 function positiveInt(flag: string, v: string): number {
@@ -51,7 +53,7 @@ function positiveInt(flag: string, v: string): number {
  * @param argv - arguments.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { command: 'default', help: false, resume: false, set: [], plain: false };
+  const out: CliArgs = { command: 'default', help: false, resume: false, set: [], plain: false, status: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -70,6 +72,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (value !== undefined) throw new UsageError(`${a} takes no value`);
       if (a === '--resume') out.resume = true;
       else if (a === '--plain') out.plain = true;
+      else if (a === '--status') out.status = true;
       else out.help = true;
       continue;
     }

@@ -28,6 +28,8 @@ Options:
   --epochs N            maximum training epochs (validation-based model selection)
   --out DIR             output root (default: <repo>/bench-out)
   --resume              continue the latest (or --run-id) run, skipping finished cells
+  --status              where the latest (or --run-id) run stands: cells finished and running, time
+                        left; no training
   --run-id ID           name of the run directory (default: the start time)
   --set KEY=VALUE       set any experiment setting (repeatable; lists comma-separated)
   --config FILE         JSON object of settings

@@ -1,0 +1,109 @@
+/**
+ * `pnpm bench <experiment> --status`: where a run stands, read from its directory without training: cells
+ * finished, cells running (the claims of live processes, since when), and a rough time left.
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { cellKey, type CellSpec } from '../experiment.js';
+import { readResults, recordsByCell } from './resultsLog.js';
+import { latestRun, readRunConfig } from './runDir.js';
+
+/** A cell being trained by a live process. */
+export interface RunningCell {
+  cell: string;
+  pid: number;
+  /** Seconds since it was claimed. */
+  seconds: number;
+}
+
+/** The state of a run. */
+export interface RunStatus {
+  runId: string;
+  runDir: string;
+  total: number;
+  done: number;
+  running: RunningCell[];
+  /** Cells neither finished nor running. */
+  waiting: number;
+  /**
+   * Rough seconds left: each unfinished cell costs the mean wall time of its model's finished cells (else
+   * of all finished cells), less the time a running cell has had; shared by the live processes (at least
+   * one). Undefined before any cell finished.
+   */
+  secondsLeft?: number;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Reads the status of run `runId` (default: the latest) of experiment `name` under `outDir`. */
+export function runStatus(outDir: string, name: string, runId?: string, now = Date.now()): RunStatus {
+  const id = runId ?? latestRun(outDir, name);
+  if (id === undefined) throw new UsageError(`--status: no run of "${name}" under ${outDir}`);
+  const runDir = path.join(outDir, name, id);
+  const stored = readRunConfig(runDir);
+  if (!stored) throw new UsageError(`--status: ${runDir} holds no run (no config.json)`);
+  const cells = (stored.cells as CellSpec[] | undefined) ?? [];
+  const done = recordsByCell(readResults(path.join(runDir, 'results.jsonl')));
+  const running: RunningCell[] = [];
+  const claims = path.join(runDir, '.claims');
+  const runningKeys = new Set<string>();
+  if (fs.existsSync(claims)) {
+    for (const f of fs.readdirSync(claims)) {
+      try {
+        const c = JSON.parse(fs.readFileSync(path.join(claims, f), 'utf8')) as { pid: number; host: string; at: string };
+        const key = decodeURIComponent(f.replace(/\.json$/, ''));
+        if (c.host !== os.hostname() || !alive(c.pid) || done.has(key)) continue;
+        runningKeys.add(key);
+        running.push({ cell: key.split('|').slice(0, 2).join(' seed '), pid: c.pid, seconds: Math.max(0, (now - Date.parse(c.at)) / 1000) });
+      } catch {
+        // released while reading
+      }
+    }
+  }
+  const finished = cells.filter((c) => done.has(cellKey(c)));
+  const byModel = new Map<string, number[]>();
+  for (const c of finished) {
+    const w = done.get(cellKey(c))!.wallSeconds;
+    byModel.set(c.model, [...(byModel.get(c.model) ?? []), w]);
+  }
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const all = finished.map((c) => done.get(cellKey(c))!.wallSeconds);
+  let secondsLeft: number | undefined;
+  if (all.length) {
+    let work = 0;
+    for (const c of cells) {
+      if (done.has(cellKey(c))) continue;
+      const cost = mean(byModel.get(c.model) ?? all);
+      const r = runningKeys.has(cellKey(c)) ? running.find((x) => x.cell === `${c.model} seed ${c.seed}`) : undefined;
+      work += Math.max(0, cost - (r?.seconds ?? 0));
+    }
+    secondsLeft = work / Math.max(1, new Set(running.map((r) => r.pid)).size);
+  }
+  return { runId: id, runDir, total: cells.length, done: finished.length, running, waiting: cells.length - finished.length - running.length, secondsLeft };
+}
+
+const hm = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : `${Math.round(s / 60)} min`);
+
+/** The status as printed lines. */
+export function statusLines(s: RunStatus): string[] {
+  const procs = new Set(s.running.map((r) => r.pid)).size;
+  return [
+    `run ${s.runId} (${s.runDir}): ${s.done}/${s.total} cells finished, ${s.running.length} running, ${s.waiting} waiting`,
+    ...s.running.map((r) => `  running: ${r.cell} (pid ${r.pid}, ${hm(r.seconds)})`),
+    s.done === s.total
+      ? 'complete'
+      : s.secondsLeft === undefined
+        ? 'time left: unknown until a cell finishes'
+        : `time left: about ${hm(s.secondsLeft)} with ${Math.max(1, procs)} process(es) (mean wall time of finished cells per model)`,
+  ];
+}
