@@ -27,5 +27,8 @@ describe('checkSameConfig (resuming a run)', () => {
     expect(() => checkSameConfig(run, { models: ['A'], sweep: '0', epochs: 3 }, 'tensorflow', {}, ['sweep'])).toThrow(/"sweep".*may only gain items/);
     expect(() => checkSameConfig(run, { models: ['A'], sweep: '0,1,2', epochs: 3 }, 'tensorflow')).toThrow(/"sweep": is "0,1,2"/);
     expect(() => checkSameConfig(run, { models: ['B'], sweep: '0,1', epochs: 3 }, 'tensorflow', {}, ['sweep'])).toThrow(/"models"/);
+    // a list setting added after the run was made grows from its default
+    const later = checkSameConfig(run, { models: ['A'], sweep: '0,1', epochs: 3, variants: 'x=1' }, 'tensorflow', { variants: '' }, ['sweep', 'variants']);
+    expect(later.grown).toEqual({ variants: { from: '', to: 'x=1' } });
   });
 });

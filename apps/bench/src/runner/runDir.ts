@@ -89,10 +89,11 @@ export function checkSameConfig(
     if (a === b) continue;
     const newAtDefault = !(k in stored.config) && k in defaults && b === JSON.stringify(defaults[k]);
     if (newAtDefault) continue;
-    const was = listItems(stored.config[k]);
+    // a list setting added after the run was made stood at its default there
+    const was = listItems(k in stored.config ? stored.config[k] : defaults[k]);
     const now = listItems(config[k]);
     if ((k === 'models' || growable.includes(k)) && was && now && was.every((m) => now.includes(m))) {
-      out.grown[k] = { from: stored.config[k], to: config[k] };
+      out.grown[k] = { from: k in stored.config ? stored.config[k] : defaults[k], to: config[k] };
       if (k === 'models') out.modelsAdded = now.filter((m) => !was.includes(m));
       continue;
     }
