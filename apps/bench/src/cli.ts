@@ -78,6 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     onlyModels: args.onlyModels,
     tty: args.plain ? false : undefined,
     command: `pnpm bench ${argv.join(' ')}`.trim(),
+    reportOnly: args.report,
   };
   const plan = planRun(exp, opts);
   const { startWorkers } = await import('./runner/workers.js');
@@ -124,6 +125,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!out.complete && (args.onlySeeds || args.onlyModels) && out.ownComplete) {
       const asked = [args.onlySeeds && `seed${args.onlySeeds.length > 1 ? 's' : ''} ${args.onlySeeds.join(', ')}`, args.onlyModels && `model${args.onlyModels.length > 1 ? 's' : ''} ${args.onlyModels.join(', ')}`].filter(Boolean).join(' of ');
       process.stderr.write(`${asked} finished (${out.cellsDone}/${out.cellsTotal} cells of the run so far); the other cells: pnpm bench ${exp.name} --resume --run-id ${out.runId}${args.out ? ` --out ${args.out}` : ''}\n`);
+      return 0;
+    }
+    if (args.report) {
+      if (!out.complete) process.stderr.write(`report of ${out.cellsDone}/${out.cellsTotal} cells (the rest unfinished)\n`);
       return 0;
     }
     if (!out.complete && !out.interrupted && out.heldElsewhere > 0 && out.cellsDone + out.heldElsewhere === out.cellsTotal) {

@@ -128,6 +128,20 @@ describe('default experiment, tiny, end to end', () => {
     expect(rest.records.map((r) => `${r.model}/${r.seed}`)).toEqual(['Pop/0', 'Pop/1', 'SASRec/0', 'SASRec/1']);
   });
 
+  it('reportOnly rewrites the reports from the finished cells without training, keeping the run\'s command', async () => {
+    const out = tmpDir();
+    const layers = tinyLayers(['Pop', 'SASRec'], 1, 2);
+    const first = await run({ layers, outDir: out, runId: 'p', onlyModels: ['Pop'], command: 'pnpm bench made-it' });
+    const md = path.join(first.runDir, 'report.md');
+    fs.rmSync(md);
+    const again = await run({ layers, outDir: out, runId: 'p', resume: true, reportOnly: true, command: 'pnpm bench --report' });
+    expect(again.records.map((r) => `${r.model}/${r.seed}`)).toEqual(['Pop/0', 'Pop/1']);
+    expect([again.complete, again.cellsTotal]).toEqual([false, 4]);
+    expect(fs.readFileSync(md, 'utf8')).toContain('pnpm bench made-it');
+    expect(fs.readFileSync(md, 'utf8')).not.toContain('--report');
+    expect(fs.readFileSync(path.join(first.runDir, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
   it('runs the same protocol on a sequence file given with --dataset', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'mine.txt');

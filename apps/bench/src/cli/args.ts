@@ -36,11 +36,13 @@ export interface CliArgs {
   workers?: number;
   /** `--status`: print where the run stands (no training). */
   status: boolean;
+  /** `--report`: rewrite the run's reports from its finished cells (no training; implies `--resume`). */
+  report: boolean;
 }
 
 /** Flags taking a value, and the boolean ones. */
 const VALUE_FLAGS = ['--data-dir', '--dataset', '--backend', '--seeds', '--only-seeds', '--only-models', '--epochs', '--out', '--run-id', '--set', '--config', '--max-cells', '--workers'] as const;
-const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain', '--status'] as const;
+const BOOL_FLAGS = ['--resume', '--help', '-h', '--plain', '--status', '--report'] as const;
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 function positiveInt(flag: string, v: string): number {
@@ -53,7 +55,7 @@ function positiveInt(flag: string, v: string): number {
  * @param argv - arguments.
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { command: 'default', help: false, resume: false, set: [], plain: false, status: false };
+  const out: CliArgs = { command: 'default', help: false, resume: false, set: [], plain: false, status: false, report: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -73,6 +75,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (a === '--resume') out.resume = true;
       else if (a === '--plain') out.plain = true;
       else if (a === '--status') out.status = true;
+      else if (a === '--report') out.report = out.resume = true;
       else out.help = true;
       continue;
     }

@@ -28,6 +28,8 @@ Options:
   --epochs N            maximum training epochs (validation-based model selection)
   --out DIR             output root (default: <repo>/bench-out)
   --resume              continue the latest (or --run-id) run, skipping finished cells
+  --report              rewrite the latest (or --run-id) run's reports from its finished cells, with
+                        the run's settings given again; no training
   --status              where the latest (or --run-id) run stands: cells finished and running, time
                         left; no training
   --run-id ID           name of the run directory (default: the start time)

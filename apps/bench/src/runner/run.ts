@@ -173,7 +173,8 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
 
   const protocol = exp.protocol(config);
   const dataset = exp.datasetName(config, plan.dataDir.dir);
-  const command = opts.command ?? `pnpm bench ${exp.name}`;
+  // a report-only pass keeps the command that made the run in its reports
+  const command = opts.reportOnly && typeof stored?.command === 'string' ? stored.command : (opts.command ?? `pnpm bench ${exp.name}`);
   const vers = versions();
   fs.mkdirSync(runDir, { recursive: true });
   if (!stored) {
