@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CellRecord, EpochLog } from '../src/experiment.js';
-import { trainingLossSection, variantSection } from '../src/experiments/iacnCommon.js';
+import { sweepSection, trainingLossSection, variantSection } from '../src/experiments/iacnCommon.js';
 
 const rec = (model: string, seed: number, selected: number, curve: EpochLog[]): CellRecord => ({ model, seed, metrics: { all: { AUC: 0.8, epochs: selected } }, curve, finishedAt: '', wallSeconds: 0 });
 
@@ -41,5 +41,24 @@ describe('variantSection', () => {
     expect(cand[6]).toMatch(/^\+0\.0350 \[.*\] \(2\)$/);
     expect(s.tables![0].rows).toHaveLength(2); // dynamicK has no cells yet
     expect(variantSection(records, { variants: '', sweepBase: 'DIN' })).toBeNull();
+  });
+});
+
+describe('sweepSection', () => {
+  const r = (model: string, seed: number, AUC: number, bestValid: number): CellRecord => ({ model, seed, metrics: { all: { AUC, GAUC: AUC, LogLoss: 0.5 } }, info: { bestValid }, finishedAt: '', wallSeconds: 0 });
+  it('marks the point with the best mean validation AUC over the shared seeds, and gives its paired test gain', () => {
+    const records = [
+      ...[0, 1, 2, 3, 4].map((s) => r('DIN', s, 0.8, 0.82)),
+      // the main point λ = 1 has 5 seeds; its seeds 3 and 4 (valid 0.9) must not count in the selection
+      ...[0, 1, 2].map((s) => r('IaCN+DIN', s, 0.78, 0.8)),
+      ...[3, 4].map((s) => r('IaCN+DIN', s, 0.78, 0.9)),
+      ...[0, 1, 2].map((s) => r('IaCN+DIN@lambda=0', s, 0.81 + 0.001 * s, 0.83)),
+    ];
+    const s = sweepSection(records, 'DIN', 'lambda', [0, 0.3], 1, 'λ', 'δ = 0.5')!;
+    const rows = s.tables![0].rows;
+    expect(rows.map((x) => x[0])).toEqual(['0 ← selected on validation', '1']);
+    expect(rows[1].slice(1, 3)).toEqual(['5', '0.8400 ± 0.0548']);
+    // λ = 0 − DIN on seeds 0–2: +0.010, +0.011, +0.012
+    expect(s.text!.join('\n')).toMatch(/Selected on validation \(mean validation AUC over seeds 0, 1, 2\): λ = 0; its test AUC − DIN on those seeds: \+0\.0110 \[\+0\.0085, \+0\.0135\], 3\/3 seeds ahead/);
   });
 });

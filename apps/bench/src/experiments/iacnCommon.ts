@@ -298,32 +298,48 @@ function pairedSection(records: readonly CellRecord[], resamples: number): Repor
 }
 
 /** A sweep section over cells named `<model>@<key>=v` (the main setting from the plain cells). */
-function sweepSection(records: readonly CellRecord[], base: string, key: 'delta' | 'lambda', values: number[], main: number, label: string, fixed: string): ReportSection | null {
+export function sweepSection(records: readonly CellRecord[], base: string, key: 'delta' | 'lambda', values: number[], main: number, label: string, fixed: string): ReportSection | null {
   const model = `IaCN+${base}`;
   const pts = [...new Set([...values, main])].sort((x, y) => x - y);
   const baseAuc = [...recordsBySeed(records, base).values()].map((r) => r.metrics.all.AUC);
   const rows: string[][] = [];
   const line: [number, number][] = [];
   const band: [number, number, number][] = [];
+  const validOf = (r: CellRecord) => (r.info as { bestValid?: number } | undefined)?.bestValid ?? NaN;
+  const present: Array<{ v: number; name: string; bySeed: Map<number, CellRecord> }> = [];
   for (const v of pts) {
     const name = v === main ? model : `${model}@${key}=${v}`;
-    const rs = [...recordsBySeed(records, name).values()];
+    const bySeed = recordsBySeed(records, name);
+    const rs = [...bySeed.values()];
     if (!rs.length) continue;
+    present.push({ v, name, bySeed });
     const a = rs.map((r) => r.metrics.all.AUC);
     const s = meanStd(a);
     const paired = seedPaired(records, name, base, 'AUC');
-    rows.push([String(v), String(s.n), pm(a), pm(rs.map((r) => r.metrics.all.GAUC)), pm(rs.map((r) => r.metrics.all.LogLoss)), paired.n ? `${signed(paired.mean)} (${paired.n} seeds)` : '—']);
+    rows.push([String(v), String(s.n), pm(rs.map(validOf)), pm(a), pm(rs.map((r) => r.metrics.all.GAUC)), pm(rs.map((r) => r.metrics.all.LogLoss)), paired.n ? `${signed(paired.mean)} (${paired.n} seeds)` : '—']);
     line.push([v, s.mean]);
     band.push([v, s.mean - s.std, s.mean + s.std]);
   }
   if (rows.length < 2) return null;
+  // the point a user would pick: best mean validation AUC over the seeds every point has
+  const shared = [...present[0].bySeed.keys()].filter((s) => present.every((p) => p.bySeed.has(s)));
+  const selection: string[] = [];
+  if (shared.length) {
+    const score = (p: (typeof present)[number]) => meanStd(shared.map((s) => validOf(p.bySeed.get(s)!))).mean;
+    const best = present.reduce((a, b) => (score(b) > score(a) ? b : a));
+    const pick = seedPaired(records.filter((r) => shared.includes(r.seed)), best.name, base, 'AUC');
+    rows[present.indexOf(best)][0] += ' ← selected on validation';
+    selection.push(
+      `Selected on validation (mean validation AUC over seeds ${shared.join(', ')}): ${label} = ${best.v}; its test AUC − ${base} on those seeds: ${signed(pick.mean)}${pick.n > 1 ? ` [${signed(pick.lo)}, ${signed(pick.hi)}]` : ''}, ${pick.d.filter((x) => x > 0).length}/${pick.n} seeds ahead.`,
+    );
+  }
   const series: LineSeries[] = [{ name: model, points: line, band }];
   const b = meanStd(baseAuc);
   if (b.n) series.push({ name: `${base} (no IaCN)`, points: [[pts[0], b.mean], [pts[pts.length - 1], b.mean]], dashed: true });
   return {
     title: `${label} sweep (IaCN+${base}, ${fixed})`,
-    text: [`Test metrics (mean ± std over seeds) at each ${label}; the gain is IaCN+${base} − ${base} paired by seed. ${key === 'delta' ? 'The paper found δ = 0.3 best for DIEN on Amazon Books: a finding to compare with, not a gate.' : ''}`],
-    tables: [{ header: [label, 'seeds', 'AUC', 'GAUC', 'LogLoss', `ΔAUC vs ${base}`], rows }],
+    text: [`Validation AUC (at the selected epoch) and test metrics (mean ± std over seeds) at each ${label}; the gain is IaCN+${base} − ${base} paired by seed. ${key === 'delta' ? 'The paper found δ = 0.3 best for DIEN on Amazon Books: a finding to compare with, not a gate.' : ''}`, ...selection],
+    tables: [{ header: [label, 'seeds', 'valid AUC', 'AUC', 'GAUC', 'LogLoss', `ΔAUC vs ${base}`], rows }],
     charts: [lineChart({ title: `Test AUC vs ${label}`, xLabel: label, yLabel: 'AUC', series })],
   };
 }
