@@ -58,9 +58,9 @@ describe('IaCN cell names with overrides', () => {
   });
 
   it('variants become IaCN+<sweepBase>@option cells; sweep keys and malformed items are refused', () => {
-    expect(variantModels({ variants: ' candidateOnly=true, dynamicK=true ', sweepBase: 'WideDeep' })).toEqual(['IaCN+WideDeep@candidateOnly=true', 'IaCN+WideDeep@dynamicK=true']);
-    expect(variantModels({ variants: '', sweepBase: 'DIN' })).toEqual([]);
-    expect(() => variantModels({ variants: 'delta=0.3', sweepBase: 'DIN' })).toThrow(/have their own sweeps/);
-    expect(() => variantModels({ variants: 'candidateOnly', sweepBase: 'DIN' })).toThrow(/one IaCN option key=value/);
+    expect(variantModels({ variants: ' candidateOnly=true, dynamicK=true ', sweepBase: ['WideDeep'] })).toEqual(['IaCN+WideDeep@candidateOnly=true', 'IaCN+WideDeep@dynamicK=true']);
+    expect(variantModels({ variants: '', sweepBase: ['DIN'] })).toEqual([]);
+    expect(() => variantModels({ variants: 'delta=0.3', sweepBase: ['DIN'] })).toThrow(/have their own sweeps/);
+    expect(() => variantModels({ variants: 'candidateOnly', sweepBase: ['DIN'] })).toThrow(/one IaCN option key=value/);
   });
 });

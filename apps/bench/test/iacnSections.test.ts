@@ -31,7 +31,7 @@ describe('variantSection', () => {
       r('IaCN+DIN', 0, 0.78), r('IaCN+DIN', 1, 0.79),
       r('IaCN+DIN@candidateOnly=true', 0, 0.81), r('IaCN+DIN@candidateOnly=true', 1, 0.83),
     ];
-    const s = variantSection(records, { variants: 'candidateOnly=true,dynamicK=true', sweepBase: 'DIN' })!;
+    const s = variantSection(records, { variants: 'candidateOnly=true,dynamicK=true', sweepBase: ['DIN'] })!;
     const [main, cand] = s.tables![0].rows;
     expect(main[0]).toBe('IaCN+DIN (main setting)');
     expect(main[6]).toBe('—');
@@ -40,7 +40,7 @@ describe('variantSection', () => {
     expect(cand[5]).toBe('+0.0100 [+0.0100, +0.0100] (2)');
     expect(cand[6]).toMatch(/^\+0\.0350 \[.*\] \(2\)$/);
     expect(s.tables![0].rows).toHaveLength(2); // dynamicK has no cells yet
-    expect(variantSection(records, { variants: '', sweepBase: 'DIN' })).toBeNull();
+    expect(variantSection(records, { variants: '', sweepBase: ['DIN'] })).toBeNull();
   });
 });
 

@@ -27,6 +27,9 @@ describe('checkSameConfig (resuming a run)', () => {
     expect(() => checkSameConfig(run, { models: ['A'], sweep: '0', epochs: 3 }, 'tensorflow', {}, ['sweep'])).toThrow(/"sweep".*may only gain items/);
     expect(() => checkSameConfig(run, { models: ['A'], sweep: '0,1,2', epochs: 3 }, 'tensorflow')).toThrow(/"sweep": is "0,1,2"/);
     expect(() => checkSameConfig(run, { models: ['B'], sweep: '0,1', epochs: 3 }, 'tensorflow', {}, ['sweep'])).toThrow(/"models"/);
+    // the same items written another way are no change; a single value may grow into a list
+    expect(checkSameConfig({ ...run, config: { ...run.config, base: 'DIN' } }, { models: ['A'], sweep: '0,1', epochs: 3, base: ['DIN'] }, 'tensorflow', {}, ['base']).grown).toEqual({});
+    expect(checkSameConfig({ ...run, config: { ...run.config, base: 'DIN' } }, { models: ['A'], sweep: '0,1', epochs: 3, base: ['DIN', 'WideDeep'] }, 'tensorflow', {}, ['base']).grown).toEqual({ base: { from: 'DIN', to: ['DIN', 'WideDeep'] } });
     // a list setting added after the run was made grows from its default
     const later = checkSameConfig(run, { models: ['A'], sweep: '0,1', epochs: 3, variants: 'x=1' }, 'tensorflow', { variants: '' }, ['sweep', 'variants']);
     expect(later.grown).toEqual({ variants: { from: '', to: 'x=1' } });

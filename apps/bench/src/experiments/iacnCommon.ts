@@ -39,11 +39,11 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
     candidateOnly: bool(false, 'append ẽ_c to the final MLP input instead of widening every item embedding'),
     auxLoss: oneOf(['pointwise', 'sampledSoftmax'] as const, 'pointwise', 'auxiliary head: σ(⟨ẽ_c, e_c⟩) BCE (ours) or MIND\'s in-batch sampled softmax'),
     mixScope: oneOf(['own', 'embeddings'] as const, 'own', 'δ mix on IaCN\'s own parameters only, or on the shared item tables too'),
-    sweepBase: oneOf(IACN_BASES, 'DIN', 'base model of the δ and λ sweeps (DIEN compares with the paper\'s δ = 0.3 finding, at about 4× the cost)'),
+    sweepBase: subsetOf(IACN_BASES, ['DIN'], 'base models of the δ and λ sweeps, each swept alike (DIEN compares with the paper\'s δ = 0.3 finding, at about 4× the cost); the variants use the first'),
     deltaSweep: str('0,0.1,0.3,0.5,0.7,0.9,1', 'δ values of the δ sweep (empty: no sweep)'),
     lambdaSweep: str('0,0.3,1,3', 'λ values of the λ sweep (empty: no sweep)'),
     sweepSeeds: int(3, { min: 1, max: 100, doc: 'seeds of each sweep, variant and length-study point' }),
-    variants: str('', 'IaCN variants of IaCN+<sweepBase>, each one option key=value (candidateOnly, dynamicK, auxLoss, mixScope, capsules, routingIters), comma-separated, e.g. "candidateOnly=true,dynamicK=true" (empty: none)'),
+    variants: str('', 'IaCN variants of IaCN+<first sweepBase>, each one option key=value (candidateOnly, dynamicK, auxLoss, mixScope, capsules, routingIters), comma-separated, e.g. "candidateOnly=true,dynamicK=true" (empty: none)'),
     lengthBase: oneOf(IACN_BASES, 'DIN', 'base model of the length study'),
     lengths: str(lengthsDefault, 'history lengths (maxLen) of the length study (empty: none)'),
     bootstrap: int(2000, { min: 100, doc: 'paired per-user bootstrap resamples' }),
@@ -51,7 +51,7 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
 }
 
 /** Settings that only add cells (the sweeps' and the length study's values): a resumed run may extend them. */
-export const IACN_GROWABLE = ['deltaSweep', 'lambdaSweep', 'lengths', 'variants'] as const;
+export const IACN_GROWABLE = ['deltaSweep', 'lambdaSweep', 'lengths', 'variants', 'sweepBase'] as const;
 
 /** The typed settings of {@link iacnSchema}. */
 export interface IacnExperimentConfig extends CtrConfig {
@@ -66,7 +66,7 @@ export interface IacnExperimentConfig extends CtrConfig {
   candidateOnly: boolean;
   auxLoss: 'pointwise' | 'sampledSoftmax';
   mixScope: 'own' | 'embeddings';
-  sweepBase: (typeof IACN_BASES)[number];
+  sweepBase: (typeof IACN_BASES)[number][];
   deltaSweep: string;
   lambdaSweep: string;
   sweepSeeds: number;
@@ -83,12 +83,12 @@ export function numberList(text: string, key: string, check: (x: number) => bool
   return v;
 }
 
-/** The variant cells' model names (`IaCN+<sweepBase>@key=value`), checked; a `ConfigError` on `variants`. */
+/** The variant cells' model names (`IaCN+<first sweepBase>@key=value`), checked; a `ConfigError` on `variants`. */
 export function variantModels(c: Pick<IacnExperimentConfig, 'variants' | 'sweepBase'>): string[] {
   const items = c.variants.split(',').map((s) => s.trim()).filter(Boolean);
   return items.map((v) => {
     if (v.includes('@') || !v.includes('=')) throw new ConfigError('variants', `each variant is one IaCN option key=value, got "${v}"`);
-    const name = `IaCN+${c.sweepBase}@${v}`;
+    const name = `IaCN+${c.sweepBase[0]}@${v}`;
     const spec = parseIacnModel(name, 'variants');
     if ('maxLen' in spec.overrides || 'delta' in spec.overrides || 'lambda' in spec.overrides) {
       throw new ConfigError('variants', `"${v}": δ, λ and maxLen have their own sweeps (deltaSweep, lambdaSweep, lengths)`);
@@ -130,8 +130,8 @@ const sweepCells = (c: IacnExperimentConfig, key: 'delta' | 'lambda' | 'maxLen',
 export function iacnCells(c: IacnExperimentConfig): CellSpec[] {
   return [
     ...modelSeedCells(c.models, c.seeds),
-    ...sweepCells(c, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, [`IaCN+${c.sweepBase}`]),
-    ...sweepCells(c, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, [`IaCN+${c.sweepBase}`]),
+    ...sweepCells(c, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, c.sweepBase.map((b) => `IaCN+${b}`)),
+    ...sweepCells(c, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, c.sweepBase.map((b) => `IaCN+${b}`)),
     ...sweepCells(c, 'maxLen', numberList(c.lengths, 'lengths', () => true, ''), c.maxLen, [`IaCN+${c.lengthBase}`, c.lengthBase]),
     ...modelSeedCells(variantModels(c), c.sweepSeeds),
   ];
@@ -142,8 +142,8 @@ export function iacnProtocolDetails(c: IacnExperimentConfig): string[] {
   return [
     `models: IaCN+X wraps X ∈ {DIN, WideDeep, DIEN} (@recsuite/iacn; DIN's attention ${c.dinAttention === 'softmax' ? 'softmax-normalised, as the released DIN/DIEN code' : 'unnormalised, as the DIN paper'}): K = ${c.capsules}${c.dynamicK ? ' (dynamic)' : ''} capsules, r = ${c.routingIters} routing iterations, interest MLP [${c.interestHidden}] over [capsule ‖ user profile], ${c.candidateOnly ? 'ẽ_c appended to the final MLP input' : 'every item embedding X consumes widened to [e ‖ ẽ]'}; auxiliary head ${c.auxLoss}, λ = ${c.lambda}, δ = ${c.delta} (mix on ${c.mixScope === 'own' ? "IaCN's own parameters" : 'IaCN\'s own parameters and the shared item tables'}, from two gradient calls). X and IaCN+X get identical features, batches, Adam and selection; X:2d is X with embedding width ${2 * c.embedDim} (capacity control: IaCN+X's item embeddings are that wide)`,
     `paired differences: per seed IaCN+X − X on test AUC/GAUC/LogLoss (mean, 95% t-interval over the shared seeds); per test user, the user's pair AUC averaged over the shared seeds, ${c.bootstrap} paired bootstrap resamples of users (95% percentile interval)`,
-    `sweeps (base ${c.sweepBase}, ${c.sweepSeeds} seeds per point): δ ∈ {${c.deltaSweep}} at λ = ${c.lambda}; λ ∈ {${c.lambdaSweep}} at δ = ${c.delta}; the point equal to the main setting reuses the main cells`,
-    ...(c.variants.trim() ? [`variants (IaCN+${c.sweepBase}, ${c.sweepSeeds} seeds each, one option changed from the main setting): ${c.variants}`] : []),
+    `sweeps (base${c.sweepBase.length > 1 ? 's' : ''} ${c.sweepBase.join(', ')}, ${c.sweepSeeds} seeds per point): δ ∈ {${c.deltaSweep}} at λ = ${c.lambda}; λ ∈ {${c.lambdaSweep}} at δ = ${c.delta}; the point equal to the main setting reuses the main cells`,
+    ...(c.variants.trim() ? [`variants (IaCN+${c.sweepBase[0]}, ${c.sweepSeeds} seeds each, one option changed from the main setting): ${c.variants}`] : []),
   ];
 }
 
@@ -346,7 +346,7 @@ export function sweepSection(records: readonly CellRecord[], base: string, key: 
 
 /** The variants: each against the base model and against IaCN+base at the main setting, paired by seed. */
 export function variantSection(records: readonly CellRecord[], c: Pick<IacnExperimentConfig, 'variants' | 'sweepBase'>): ReportSection | null {
-  const base = c.sweepBase;
+  const base = c.sweepBase[0];
   const main = `IaCN+${base}`;
   const rows: string[][] = [];
   for (const name of [main, ...variantModels(c)]) {
@@ -444,8 +444,8 @@ export function iacnSections(records: readonly CellRecord[], c: IacnExperimentCo
   const out = [
     pairedSection(records, c.bootstrap),
     trainingLossSection(records, [...new Set(records.map((r) => r.model))]),
-    sweepSection(records, c.sweepBase, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, 'δ', `λ = ${c.lambda}`),
-    sweepSection(records, c.sweepBase, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, 'λ', `δ = ${c.delta}`),
+    ...c.sweepBase.map((b) => sweepSection(records, b, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, 'δ', `λ = ${c.lambda}`)),
+    ...c.sweepBase.map((b) => sweepSection(records, b, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, 'λ', `δ = ${c.delta}`)),
     variantSection(records, c),
     study === 'maxLen' ? lengthSection(records, c.lengthBase, numberList(c.lengths, 'lengths', () => true, ''), c.maxLen) : bucketSection(records),
   ];

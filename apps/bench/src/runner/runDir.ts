@@ -93,6 +93,7 @@ export function checkSameConfig(
     const was = listItems(k in stored.config ? stored.config[k] : defaults[k]);
     const now = listItems(config[k]);
     if ((k === 'models' || growable.includes(k)) && was && now && was.every((m) => now.includes(m))) {
+      if (now.every((m) => was.includes(m))) continue; // the same items, written another way ('DIN' for ['DIN'])
       out.grown[k] = { from: k in stored.config ? stored.config[k] : defaults[k], to: config[k] };
       if (k === 'models') out.modelsAdded = now.filter((m) => !was.includes(m));
       continue;
