@@ -84,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { startWorkers } = await import('./runner/workers.js');
   const workers: Awaited<ReturnType<typeof startWorkers>> = [];
   const onReady = ({ runDir, runId }: { runDir: string; runId: string }) => {
-    if ((args.workers ?? 1) < 2) return;
+    if ((args.workers ?? 1) < 2 || args.report) return; // a report-only pass trains nothing to share
     workers.push(...startWorkers(args.workers! - 1, argv, runDir, runId));
     process.stderr.write(`${workers.length} more worker(s) share run ${runId}; their logs: ${path.join(runDir, '.workers')}\n`);
   };
