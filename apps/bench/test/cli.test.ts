@@ -71,8 +71,9 @@ describe('CLI errors: one line on stderr, exit code 2, before any training', () 
 describe('Ctrl-C and --resume through the CLI', () => {
   it('SIGINT keeps the finished cells, exits 130, and --resume completes to the uninterrupted summary', async () => {
     const out = tmpDir();
-    const values = { ...TINY, models: 'Pop,BPR-MF,LightGCN', patience: '50' };
-    const args = ['default', ...setArgs(values), '--epochs', '25', '--seeds', '2', '--out', out, '--run-id', 'cc', '--plain'];
+    // enough epochs that the trained cells outlast the poll below (tiny cells of 25 epochs could all finish before SIGINT)
+    const values = { ...TINY, models: 'Pop,BPR-MF,LightGCN', patience: '1000' };
+    const args = ['default', ...setArgs(values), '--epochs', '200', '--seeds', '2', '--out', out, '--run-id', 'cc', '--plain'];
     const results = path.join(out, 'default', 'cc', 'results.jsonl');
     const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: REPO_ROOT, env });
     let stderr = '';
@@ -102,7 +103,7 @@ describe('Ctrl-C and --resume through the CLI', () => {
     expect(fs.readFileSync(results, 'utf8').trim().split('\n')).toHaveLength(6);
 
     const exp = findExperiment('default', EXPERIMENTS);
-    const layers = [{ source: '--set', text: true, values: { ...values, epochs: '25', seeds: '2' } }];
+    const layers = [{ source: '--set', text: true, values: { ...values, epochs: '200', seeds: '2' } }];
     const opts = { layers, outDir: out, runId: 'whole', quiet: true };
     await runExperiment(planRun(exp, opts), opts);
     const a = readJson<Summary>(path.join(out, 'default', 'whole', 'summary.json'));

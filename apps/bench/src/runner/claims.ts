@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-interface Claim {
+/** What a claim file holds. */
+export interface Claim {
   pid: number;
   host: string;
   at: string;
@@ -66,18 +67,23 @@ export function tidyClaims(runDir: string): void {
   }
 }
 
-/** Claims in `runDir` held by live processes on this host other than this one. */
-export function othersAtWork(runDir: string): number {
+/** The claims in `runDir` held by live processes on this host (this one included), with their cell keys. */
+export function liveClaims(runDir: string): Array<Claim & { key: string }> {
   const dir = path.join(runDir, '.claims');
-  if (!fs.existsSync(dir)) return 0;
-  let n = 0;
+  if (!fs.existsSync(dir)) return [];
+  const out: Array<Claim & { key: string }> = [];
   for (const f of fs.readdirSync(dir)) {
     try {
       const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Claim;
-      if (c.pid !== process.pid && c.host === os.hostname() && alive(c.pid)) n++;
+      if (c.host === os.hostname() && alive(c.pid)) out.push({ ...c, key: decodeURIComponent(f.replace(/\.json$/, '')) });
     } catch {
       // released meanwhile, or unreadable: not a live claim
     }
   }
-  return n;
+  return out;
+}
+
+/** Claims in `runDir` held by live processes on this host other than this one. */
+export function othersAtWork(runDir: string): number {
+  return liveClaims(runDir).filter((c) => c.pid !== process.pid).length;
 }

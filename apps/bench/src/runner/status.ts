@@ -3,11 +3,10 @@
  * finished, cells running (the claims of live processes, since when), and a rough time left.
  * @module
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { cellKey, type CellSpec } from '../experiment.js';
+import { liveClaims } from './claims.js';
 import { readResults, recordsByCell } from './resultsLog.js';
 import { latestRun, readRunConfig } from './runDir.js';
 
@@ -36,15 +35,6 @@ export interface RunStatus {
   secondsLeft?: number;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Reads the status of run `runId` (default: the latest) of experiment `name` under `outDir`. */
 export function runStatus(outDir: string, name: string, runId?: string, now = Date.now()): RunStatus {
   const id = runId ?? latestRun(outDir, name);
@@ -55,20 +45,11 @@ export function runStatus(outDir: string, name: string, runId?: string, now = Da
   const cells = (stored.cells as CellSpec[] | undefined) ?? [];
   const done = recordsByCell(readResults(path.join(runDir, 'results.jsonl')));
   const running: RunningCell[] = [];
-  const claims = path.join(runDir, '.claims');
   const runningKeys = new Set<string>();
-  if (fs.existsSync(claims)) {
-    for (const f of fs.readdirSync(claims)) {
-      try {
-        const c = JSON.parse(fs.readFileSync(path.join(claims, f), 'utf8')) as { pid: number; host: string; at: string };
-        const key = decodeURIComponent(f.replace(/\.json$/, ''));
-        if (c.host !== os.hostname() || !alive(c.pid) || done.has(key)) continue;
-        runningKeys.add(key);
-        running.push({ cell: key.split('|').slice(0, 2).join(' seed '), pid: c.pid, seconds: Math.max(0, (now - Date.parse(c.at)) / 1000) });
-      } catch {
-        // released while reading
-      }
-    }
+  for (const c of liveClaims(runDir)) {
+    if (done.has(c.key)) continue;
+    runningKeys.add(c.key);
+    running.push({ cell: c.key.split('|').slice(0, 2).join(' seed '), pid: c.pid, seconds: Math.max(0, (now - Date.parse(c.at)) / 1000) });
   }
   const finished = cells.filter((c) => done.has(cellKey(c)));
   const byModel = new Map<string, number[]>();
