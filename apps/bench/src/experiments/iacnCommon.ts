@@ -231,6 +231,8 @@ export const IACN_DISPLAY: Display = {
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : '—');
+/** A paired difference: its mean, and with two or more seeds its 95% interval. */
+const meanCi = (p: { n: number; mean: number; lo: number; hi: number }) => `${signed(p.mean)}${p.n > 1 ? ` [${signed(p.lo)}, ${signed(p.hi)}]` : ''}`;
 const pm = (v: number[]) => {
   const s = meanStd(v);
   return s.n ? `${f4(s.mean)} ± ${f4(s.std)}` : '—';
@@ -330,7 +332,7 @@ export function sweepSection(records: readonly CellRecord[], base: string, key: 
     const pick = seedPaired(records.filter((r) => shared.includes(r.seed)), best.name, base, 'AUC');
     rows[present.indexOf(best)][0] += ' ← selected on validation';
     selection.push(
-      `Selected on validation (mean validation AUC over seeds ${shared.join(', ')}): ${label} = ${best.v}; its test AUC − ${base} on those seeds: ${signed(pick.mean)}${pick.n > 1 ? ` [${signed(pick.lo)}, ${signed(pick.hi)}]` : ''}, ${pick.d.filter((x) => x > 0).length}/${pick.n} seeds ahead.`,
+      `Selected on validation (mean validation AUC over seeds ${shared.join(', ')}): ${label} = ${best.v}; its test AUC − ${base} on those seeds: ${meanCi(pick)}, ${pick.d.filter((x) => x > 0).length}/${pick.n} seeds ahead.`,
     );
   }
   const series: LineSeries[] = [{ name: model, points: line, band }];
@@ -354,7 +356,7 @@ export function variantSection(records: readonly CellRecord[], c: Pick<IacnExper
     if (!rs.length) continue;
     const vsBase = seedPaired(records, name, base, 'AUC');
     const vsMain = name === main ? null : seedPaired(records, name, main, 'AUC');
-    const fmt = (p: ReturnType<typeof seedPaired> | null) => (p && p.n ? `${signed(p.mean)}${p.n > 1 ? ` [${signed(p.lo)}, ${signed(p.hi)}]` : ''} (${p.n})` : '—');
+    const fmt = (p: ReturnType<typeof seedPaired> | null) => (p && p.n ? `${meanCi(p)} (${p.n})` : '—');
     rows.push([name === main ? `${main} (main setting)` : name, String(rs.length), pm(rs.map((r) => r.metrics.all.AUC)), pm(rs.map((r) => r.metrics.all.GAUC)), pm(rs.map((r) => r.metrics.all.LogLoss)), fmt(vsBase), fmt(vsMain)]);
   }
   if (rows.length < 2) return null;

@@ -90,11 +90,12 @@ export function checkSameConfig(
     const newAtDefault = !(k in stored.config) && k in defaults && b === JSON.stringify(defaults[k]);
     if (newAtDefault) continue;
     // a list setting added after the run was made stood at its default there
-    const was = listItems(k in stored.config ? stored.config[k] : defaults[k]);
+    const from = k in stored.config ? stored.config[k] : defaults[k];
+    const was = listItems(from);
     const now = listItems(config[k]);
     if ((k === 'models' || growable.includes(k)) && was && now && was.every((m) => now.includes(m))) {
       if (now.every((m) => was.includes(m))) continue; // the same items, written another way ('DIN' for ['DIN'])
-      out.grown[k] = { from: k in stored.config ? stored.config[k] : defaults[k], to: config[k] };
+      out.grown[k] = { from, to: config[k] };
       if (k === 'models') out.modelsAdded = now.filter((m) => !was.includes(m));
       continue;
     }

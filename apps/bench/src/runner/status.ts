@@ -25,6 +25,8 @@ export interface RunStatus {
   total: number;
   done: number;
   running: RunningCell[];
+  /** Live processes holding those cells. */
+  processes: number;
   /** Cells neither finished nor running. */
   waiting: number;
   /**
@@ -44,13 +46,12 @@ export function runStatus(outDir: string, name: string, runId?: string, now = Da
   if (!stored) throw new UsageError(`--status: ${runDir} holds no run (no config.json)`);
   const cells = (stored.cells as CellSpec[] | undefined) ?? [];
   const done = recordsByCell(readResults(path.join(runDir, 'results.jsonl')));
-  const running: RunningCell[] = [];
-  const runningKeys = new Set<string>();
+  // running cells by cell key
+  const running = new Map<string, RunningCell>();
   for (const c of liveClaims(runDir)) {
-    if (done.has(c.key)) continue;
-    runningKeys.add(c.key);
-    running.push({ cell: c.key.split('|').slice(0, 2).join(' seed '), pid: c.pid, seconds: Math.max(0, (now - Date.parse(c.at)) / 1000) });
+    if (!done.has(c.key)) running.set(c.key, { cell: c.key.split('|').slice(0, 2).join(' seed '), pid: c.pid, seconds: Math.max(0, (now - Date.parse(c.at)) / 1000) });
   }
+  const processes = new Set([...running.values()].map((r) => r.pid)).size;
   const finished = cells.filter((c) => done.has(cellKey(c)));
   const byModel = new Map<string, number[]>();
   for (const c of finished) {
@@ -65,19 +66,17 @@ export function runStatus(outDir: string, name: string, runId?: string, now = Da
     for (const c of cells) {
       if (done.has(cellKey(c))) continue;
       const cost = mean(byModel.get(c.model) ?? all);
-      const r = runningKeys.has(cellKey(c)) ? running.find((x) => x.cell === `${c.model} seed ${c.seed}`) : undefined;
-      work += Math.max(0, cost - (r?.seconds ?? 0));
+      work += Math.max(0, cost - (running.get(cellKey(c))?.seconds ?? 0));
     }
-    secondsLeft = work / Math.max(1, new Set(running.map((r) => r.pid)).size);
+    secondsLeft = work / Math.max(1, processes);
   }
-  return { runId: id, runDir, total: cells.length, done: finished.length, running, waiting: cells.length - finished.length - running.length, secondsLeft };
+  return { runId: id, runDir, total: cells.length, done: finished.length, running: [...running.values()], processes, waiting: cells.length - finished.length - running.size, secondsLeft };
 }
 
 const hm = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : `${Math.round(s / 60)} min`);
 
 /** The status as printed lines. */
 export function statusLines(s: RunStatus): string[] {
-  const procs = new Set(s.running.map((r) => r.pid)).size;
   return [
     `run ${s.runId} (${s.runDir}): ${s.done}/${s.total} cells finished, ${s.running.length} running, ${s.waiting} waiting`,
     ...s.running.map((r) => `  running: ${r.cell} (pid ${r.pid}, ${hm(r.seconds)})`),
@@ -85,6 +84,6 @@ export function statusLines(s: RunStatus): string[] {
       ? 'complete'
       : s.secondsLeft === undefined
         ? 'time left: unknown until a cell finishes'
-        : `time left: about ${hm(s.secondsLeft)} with ${Math.max(1, procs)} process(es) (mean wall time of finished cells per model)`,
+        : `time left: about ${hm(s.secondsLeft)} with ${Math.max(1, s.processes)} process(es) (mean wall time of finished cells per model)`,
   ];
 }

@@ -79,18 +79,13 @@ export function* trainSequenceBatches(train: readonly Int32Array[], opts: TrainB
   // input length of user u once cut to maxLen
   const inputLength = (u: number) => Math.min(L, train[u].length - 1);
   const plan = lengthBucketPlan(order, inputLength, batchSize, opts.lengthBuffer ?? 0, (opts.shuffle ?? true) ? rng : undefined, 'trainSequenceBatches');
-  const trim = (opts.lengthBuffer ?? 0) > 0;
   let start = 0;
-  for (const end of plan.ends) {
+  for (const [i, end] of plan.ends.entries()) {
     const B = end - start;
     const first = start;
     start = end;
     if (B < batchSize && opts.dropLast) continue;
-    let Lb = L;
-    if (trim) {
-      Lb = 1;
-      for (let b = 0; b < B; b++) Lb = Math.max(Lb, inputLength(plan.order[first + b]));
-    }
+    const Lb = plan.longest?.[i] ?? L;
     const batchUsers = new Int32Array(B);
     const seqs = new Int32Array(B * Lb);
     const targets = new Int32Array(B * Lb);

@@ -188,8 +188,7 @@ function batchPlan(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): BatchPl
 export function* ctrBatches(data: CtrData, rows: CtrRows, opts: CtrBatchOptions): Generator<CtrBatch> {
   const { batchSize, maxLen: fullLen } = opts;
   if (!(batchSize >= 1 && fullLen >= 1)) throw new RangeError('ctrBatches: batchSize and maxLen must be >= 1');
-  const { order, ends } = batchPlan(data, rows, opts);
-  const trim = (opts.lengthBuffer ?? 0) > 0;
+  const { order, ends, longest } = batchPlan(data, rows, opts);
   const attrs = opts.itemAttributes;
   let A = opts.maxAttributes ?? 0;
   if (attrs && opts.maxAttributes === undefined) for (const v of attrs.values) A = Math.max(A, v.length);
@@ -200,13 +199,9 @@ export function* ctrBatches(data: CtrData, rows: CtrRows, opts: CtrBatchOptions)
     for (let a = 0; a < A; a++) out[off + a] = a < n ? v[a] : 0;
   };
   let start = 0;
-  for (const end of ends) {
+  for (const [i, end] of ends.entries()) {
     const B = end - start;
-    let L = fullLen;
-    if (trim) {
-      L = 1;
-      for (let b = 0; b < B; b++) L = Math.max(L, cutLength(data, rows, order[start + b], fullLen));
-    }
+    const L = longest?.[i] ?? fullLen;
     const rowIndex = order.slice(start, end);
     const users = new Int32Array(B);
     const items = new Int32Array(B);

@@ -11,12 +11,15 @@ export interface BatchPlan {
   order: Int32Array;
   /** End (exclusive) of each batch in `order`. */
   ends: number[];
+  /** With bucketing: each batch's longest row by `lengthOf` (at least 1), the length to cut it to. */
+  longest?: number[];
 }
 
 /**
  * Cuts `order` into batches of `batchSize`. With `buffer > 0`, takes `order` `buffer` batches at a time,
  * sorts those rows by `lengthOf` (stable: ties by row id), cuts them into batches and, given `rng`, visits
- * those batches in random order; so a batch holds rows of similar length and can be cut to its longest.
+ * those batches in random order; so a batch holds rows of similar length and can be cut to its longest,
+ * given in `longest`.
  * Throws a `RangeError` naming `who` when `buffer` is not a non-negative integer.
  */
 export function lengthBucketPlan(order: Int32Array, lengthOf: (row: number) => number, batchSize: number, buffer: number, rng: Rng | undefined, who: string): BatchPlan {
@@ -27,6 +30,7 @@ export function lengthBucketPlan(order: Int32Array, lengthOf: (row: number) => n
     return { order, ends };
   }
   const out = new Int32Array(order.length);
+  const longest: number[] = [];
   let o = 0;
   for (let start = 0; start < order.length; start += batchSize * buffer) {
     const chunk = Array.from(order.subarray(start, Math.min(start + batchSize * buffer, order.length)));
@@ -38,7 +42,8 @@ export function lengthBucketPlan(order: Int32Array, lengthOf: (row: number) => n
       out.set(b, o);
       o += b.length;
       ends.push(o);
+      longest.push(Math.max(1, lengthOf(b[b.length - 1]))); // rows sorted by length: the last is the longest
     }
   }
-  return { order: out, ends };
+  return { order: out, ends, longest };
 }
