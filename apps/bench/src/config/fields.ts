@@ -119,20 +119,21 @@ export function oneOf<const V extends string>(values: readonly V[], def: V, doc 
   return { kind: `${values.join('|')}`, default: def, doc, expected, check, parse: (t, key) => check(t.trim(), key) };
 }
 
-/** A non-empty list of distinct values out of a fixed set (command line: comma-separated). */
-export function subsetOf<const V extends string>(values: readonly V[], def: readonly V[], doc = ''): Field<V[]> {
-  const expected = `a non-empty list of distinct values from ${values.join(', ')}`;
-  const check = (v: unknown, key: string): V[] => {
+/**
+ * A non-empty list of distinct names (command line: comma-separated), each checked by `checkItem`, which
+ * throws a {@link ConfigError} naming `key` for a name it does not accept; `expected` describes a valid list.
+ */
+export function nameList(def: readonly string[], checkItem: (name: string, key: string) => void, expected: string, doc = ''): Field<string[]> {
+  const check = (v: unknown, key: string): string[] => {
     if (!Array.isArray(v) || v.length === 0) bad(key, expected, v);
     const seen = new Set<string>();
     for (const x of v) {
-      if (typeof x !== 'string' || !(values as readonly string[]).includes(x)) {
-        throw new ConfigError(key, `unknown value ${show(x)}: expected values from ${values.join(', ')}`);
-      }
+      if (typeof x !== 'string') bad(key, expected, v);
+      checkItem(x, key);
       if (seen.has(x)) throw new ConfigError(key, `value ${show(x)} appears twice`);
       seen.add(x);
     }
-    return [...(v as V[])];
+    return [...(v as string[])];
   };
   return {
     kind: 'list',
@@ -142,6 +143,14 @@ export function subsetOf<const V extends string>(values: readonly V[], def: read
     check,
     parse: (t, key) => check(t.split(',').map((s) => s.trim()).filter((s) => s !== ''), key),
   };
+}
+
+/** A non-empty list of distinct values out of a fixed set (command line: comma-separated). */
+export function subsetOf<const V extends string>(values: readonly V[], def: readonly V[], doc = ''): Field<V[]> {
+  const accept = (x: string, key: string) => {
+    if (!(values as readonly string[]).includes(x)) throw new ConfigError(key, `unknown value ${show(x)}: expected values from ${values.join(', ')}`);
+  };
+  return nameList(def, accept, `a non-empty list of distinct values from ${values.join(', ')}`, doc) as Field<V[]>;
 }
 
 /** A non-empty list of integers (command line: comma-separated), e.g. cut-offs `5,10,20`. */

@@ -10,7 +10,7 @@ import type { IacnOptions } from '@recsuite/iacn';
 import { lineChart, type LineSeries } from '../charts/lineChart.js';
 import { predictRows } from '../cells/ctrCell.js';
 import { trainAndTest } from '../cells/trainCell.js';
-import { bool, int, num, oneOf, str, subsetOf } from '../config/fields.js';
+import { bool, int, nameList, num, oneOf, str, subsetOf } from '../config/fields.js';
 import { ConfigError } from '../errors.js';
 import { modelSeedCells, type CellContext, type CellRecord, type CellResult, type CellSpec, type Display } from '../experiment.js';
 import { IACN_BASES, IACN_MAIN_MODELS, buildIacnModel, iacnModelName, parseIacnModel } from '../models/iacnModels.js';
@@ -26,7 +26,7 @@ import { ctrSchema, ctrTask, type CtrConfig, type CtrPrepared } from './ctrCommo
 export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
   const { models: _models, seeds: _seeds, ...ctr } = ctrSchema(lengthBuffer);
   return {
-    models: subsetOf(IACN_MAIN_MODELS, IACN_MAIN_MODELS, 'models of the main comparison'),
+    models: nameList(IACN_MAIN_MODELS, checkMainModel, `a non-empty list of distinct models: ${IACN_MAIN_MODELS.join(', ')}, or IaCN+<base> with @key=value overrides`, 'models of the main comparison; an IaCN model may carry IaCN options, e.g. IaCN+DIN@lambda=0 (a sweep point given the main comparison\'s seeds: its cells are shared with the sweep\'s)'),
     seeds: int(5, { min: 1, max: 100, doc: 'seeds of the main comparison' }),
     ...ctr,
     dinAttention: oneOf(['none', 'softmax'] as const, 'softmax', "DIN's attention normalisation, for DIN, DIN:2d and IaCN+DIN alike: softmax (the released DIN/DIEN code; far stronger on ctr-beauty) or none (the DIN paper)"),
@@ -48,6 +48,14 @@ export function iacnSchema(lengthsDefault: string, lengthBuffer = 20) {
     lengths: str(lengthsDefault, 'history lengths (maxLen) of the length study (empty: none)'),
     bootstrap: int(2000, { min: 100, doc: 'paired per-user bootstrap resamples' }),
   };
+}
+
+/** A main-comparison model: a base, a base at 2d, or IaCN+<base> with optional overrides, written canonically. */
+function checkMainModel(name: string, key: string): void {
+  const spec = parseIacnModel(name, key);
+  if ('maxLen' in spec.overrides) throw new ConfigError(key, `"${name}": maxLen has its own study (lengths)`);
+  const canonical = iacnModelName(spec);
+  if (canonical !== name) throw new ConfigError(key, `"${name}": write it "${canonical}" (the name its sweep cells use)`);
 }
 
 /** Settings that only add cells (the sweeps' and the length study's values): a resumed run may extend them. */
@@ -126,15 +134,21 @@ const sweepCells = (c: IacnExperimentConfig, key: 'delta' | 'lambda' | 'maxLen',
     .flatMap((v) => bases.map((b) => iacnModelName({ ...parseIacnModel(b), overrides: { [key]: v } })))
     .flatMap((m) => modelSeedCells([m], c.sweepSeeds));
 
-/** The cells: the main comparison, then the δ sweep, the λ sweep, the length study (points equal to the main setting reuse its cells), then the variants. */
+/** The cells: the main comparison, then the δ sweep, the λ sweep, the length study (points equal to the main setting reuse its cells), then the variants; each (model, seed) once. */
 export function iacnCells(c: IacnExperimentConfig): CellSpec[] {
-  return [
+  const cells = [
     ...modelSeedCells(c.models, c.seeds),
     ...sweepCells(c, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, c.sweepBase.map((b) => `IaCN+${b}`)),
     ...sweepCells(c, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, c.sweepBase.map((b) => `IaCN+${b}`)),
     ...sweepCells(c, 'maxLen', numberList(c.lengths, 'lengths', () => true, ''), c.maxLen, [`IaCN+${c.lengthBase}`, c.lengthBase]),
     ...modelSeedCells(variantModels(c), c.sweepSeeds),
   ];
+  // a sweep point listed in the main comparison (IaCN+DIN@lambda=0) shares its cells once
+  const seen = new Set<string>();
+  return cells.filter((cell) => {
+    const key = `${cell.model}\u0000${cell.seed}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 /** Protocol lines of the IaCN experiments (after the CTR lines). */
@@ -251,12 +265,16 @@ function userAucs(records: readonly CellRecord[], model: string, seeds: readonly
   return acc;
 }
 
-/** The paired-difference section: IaCN+X − X and IaCN+X − X:2d. */
-function pairedSection(records: readonly CellRecord[], resamples: number): ReportSection | null {
+/**
+ * The paired-difference section: for every IaCN model of the main comparison (`IaCN+X`, and `IaCN+X@...`
+ * when listed), IaCN+X − X and IaCN+X − X:2d.
+ */
+export function pairedSection(records: readonly CellRecord[], models: readonly string[], resamples: number): ReportSection | null {
   const rows: string[][] = [];
   const verdict: string[] = [];
-  for (const base of IACN_BASES) {
-    const a = `IaCN+${base}`;
+  for (const a of models) {
+    const { iacn, base } = parseIacnModel(a);
+    if (!iacn) continue;
     for (const b of [base, `${base}:2d`]) {
       const auc = seedPaired(records, a, b, 'AUC');
       if (auc.n === 0) continue;
@@ -444,7 +462,7 @@ export function trainingLossSection(records: readonly CellRecord[], models: read
 /** The IaCN report sections. */
 export function iacnSections(records: readonly CellRecord[], c: IacnExperimentConfig, study: 'maxLen' | 'buckets'): ReportSection[] {
   const out = [
-    pairedSection(records, c.bootstrap),
+    pairedSection(records, c.models, c.bootstrap),
     trainingLossSection(records, [...new Set(records.map((r) => r.model))]),
     ...c.sweepBase.map((b) => sweepSection(records, b, 'delta', numberList(c.deltaSweep, 'deltaSweep', () => true, ''), c.delta, 'δ', `λ = ${c.lambda}`)),
     ...c.sweepBase.map((b) => sweepSection(records, b, 'lambda', numberList(c.lambdaSweep, 'lambdaSweep', () => true, ''), c.lambda, 'λ', `δ = ${c.delta}`)),
