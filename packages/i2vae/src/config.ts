@@ -35,6 +35,12 @@ export interface I2VAEConfig {
   maxLen: number;
   /** Augmented sequence length (official 40). */
   augLen: number;
+  /**
+   * Most length groups the encoders' blocks run in (core's `planLengthGroups`): rows of similar length
+   * together, each group cut to its longest row. The same outputs for less work (most positions of a
+   * Cloth×Sport batch are padding); 1 turns it off. Default 8.
+   */
+  lengthGroups: number;
   /** Weight λ_a of the denoising term `w(i)·KL(Z_a ‖ Z)` (official 0.005; 0 in `no-denoise`). */
   lambdaA: number;
   /** Weight λ_t of the cross-domain term `KL(q(Z_t | X, Y) ‖ r(· | Y))` (official 0.001; 0 in `no-cross`). */
@@ -71,6 +77,7 @@ export const I2VAE_DEFAULTS: Readonly<Omit<I2VAEConfig, 'numItems'>> = Object.fr
   latentDropout: 0.5,
   maxLen: 20,
   augLen: 40,
+  lengthGroups: 8,
   lambdaA: 0.005,
   lambdaT: 0.001,
   beta: 1,
@@ -105,7 +112,7 @@ function bad(key: string, expected: string, got: unknown): RangeError {
 /** Fills defaults into a partial config and validates every key (errors name the key). */
 export function i2vaeConfig(cfg: Partial<I2VAEConfig> & { numItems: number }): I2VAEConfig {
   const c: I2VAEConfig = { ...I2VAE_DEFAULTS, ...Object.fromEntries(Object.entries(cfg).filter(([, v]) => v !== undefined)) } as I2VAEConfig;
-  for (const k of ['numItems', 'dim', 'latent', 'hidden', 'scoreHidden', 'heads', 'crossHeads', 'maxLen', 'augLen'] as const) {
+  for (const k of ['numItems', 'dim', 'latent', 'hidden', 'scoreHidden', 'heads', 'crossHeads', 'maxLen', 'augLen', 'lengthGroups'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw bad(k, 'a positive integer', c[k]);
   }
   if (!Number.isInteger(c.blocks) || c.blocks < 0) throw bad('blocks', 'a non-negative integer', c.blocks);

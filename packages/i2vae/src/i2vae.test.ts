@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Adam, Rng, crossDomainData, crossDomainItemPools, initBackend } from '@recsuite/core';
+import { Adam, Rng, crossDomainData, crossDomainItemPools, initBackend, planLengthGroups } from '@recsuite/core';
 import { expectClose } from '@recsuite/core/test';
-import { i2vaeTrainBatches, rowsBatch, type PseudoItems } from './batch.js';
+import { i2vaeTrainBatches, rowsBatch, type I2VAEBatch, type PseudoItems } from './batch.js';
 import { I2VAE } from './i2vae.js';
 
 await initBackend('tensorflow');
@@ -80,6 +80,51 @@ describe('I2VAE', () => {
     expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
     opt.dispose();
     m.dispose();
+  });
+
+  it('length groups give the padded batch\'s loss and gradients (evaluation mode, so no sampling)', () => {
+    // 200 rows at the official lengths (20, augmented 40), histories of every length: the encoders split
+    const B = 200;
+    const L = 20;
+    const A = 40;
+    const rng = new Rng(4);
+    const leftPadded = (len: number, n: number) => {
+      const out = new Int32Array(B * len);
+      const lens = new Int32Array(B);
+      for (let r = 0; r < B; r++) {
+        lens[r] = rng.int(n + 1);
+        for (let t = len - lens[r]; t < len; t++) out[r * len + t] = 1 + rng.int(data.numItems);
+      }
+      return { ids: out, lens };
+    };
+    const target = leftPadded(L, L);
+    const b: I2VAEBatch = {
+      batchSize: B,
+      maxLen: L,
+      augLen: A,
+      domain: Int32Array.from({ length: B }, () => rng.int(2)),
+      target: target.ids,
+      other: leftPadded(L, L).ids,
+      aug: leftPadded(A, A).ids,
+      histLen: target.lens,
+      pos: Int32Array.from({ length: B }, () => 1 + rng.int(data.numItems)),
+      neg: Int32Array.from({ length: B }, () => 1 + rng.int(data.numItems)),
+    };
+    expect(planLengthGroups(b.target, B, L)).not.toBeNull();
+    const run = (lengthGroups: number) => {
+      const m = new I2VAE({ ...small, maxLen: L, augLen: A, lengthGroups });
+      const { value, grads } = tf.variableGrads(() => m.loss(b), m.variables());
+      const out = { loss: value.dataSync()[0], grads: m.variables().map((v) => (grads[v.name] ? Array.from(grads[v.name].dataSync()) : null)) };
+      tf.dispose([value, ...Object.values(grads)]);
+      m.dispose();
+      return out;
+    };
+    const plain = run(1);
+    const grouped = run(8);
+    expect(grouped.loss).toBeCloseTo(plain.loss, 5);
+    expect(grouped.grads.map((g) => g === null)).toEqual(plain.grads.map((g) => g === null));
+    expect(plain.grads.filter((g) => g !== null).length).toBeGreaterThan(20);
+    grouped.grads.forEach((g, k) => g && expectClose(g, plain.grads[k]!, 1e-5));
   });
 
   it('save/load round trip gives the same scores and config', async () => {

@@ -3,6 +3,7 @@
  * cross-domain sequential recommendation", arXiv 2405.20710, UAI 2025).
  * @module
  */
+import { paddingMask } from '@recsuite/baselines';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Dense,
@@ -52,11 +53,6 @@ export type I2VAELatents = {
 };
 
 const MODEL = 'i2VAE';
-
-/** `[B, L]` float mask of non-padding ids. */
-function maskOf(ids: Int32Array, B: number, L: number): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(ids, (v) => (v === 0 ? 0 : 1)), [B, L]);
-}
 
 /**
  * i2VAE: per-domain self-attention encoders over one shared item table; per target domain `X` (other `Y`)
@@ -108,7 +104,7 @@ export class I2VAE implements RecModel<I2VAEBatch> {
     const init = new Rng(c.seed);
     const pair = <T>(f: (d: number) => T): Pair<T> => [f(0), f(1)];
     this.items = new Embedding(c.numItems + 1, c.dim, { rng: init, grad: 'sparse', paddingIdx: 0, name: 'i2vae_items' });
-    this.encoders = pair(() => new DomainEncoder(c.dim, init, { blocks: c.blocks, heads: c.heads, dropout: c.dropout }));
+    this.encoders = pair(() => new DomainEncoder(c.dim, init, { blocks: c.blocks, heads: c.heads, dropout: c.dropout, lengthGroups: c.lengthGroups }));
     this.latents = pair(() => new GaussianEncoder(c.dim, c.hidden, c.latent, c.latentDropout, init));
     this.auxiliary = pair(() => new GaussianEncoder(c.dim, c.hidden, c.latent, c.latentDropout, init));
     this.cross = pair(() => new CrossLatentEncoder(c.dim, c.latent, c.crossHeads, init));
@@ -198,12 +194,12 @@ export class I2VAE implements RecModel<I2VAEBatch> {
     const c = this.config;
     const o = 1 - d;
     const opts: ForwardOptions = { training: this.training, rng: this.rng };
-    const mX = maskOf(s.target, s.n, c.maxLen);
-    const mY = maskOf(s.other, s.n, c.maxLen);
-    const mA = maskOf(s.aug, s.n, c.augLen);
-    const SX = this.encoders[d].apply(this.embed(s.target, s.n, c.maxLen), mX, opts);
-    const SY = this.encoders[o].apply(this.embed(s.other, s.n, c.maxLen), mY, opts);
-    const SA = this.encoders[d].apply(this.embed(s.aug, s.n, c.augLen), mA, opts);
+    const mX = paddingMask(s.target, s.n, c.maxLen);
+    const mY = paddingMask(s.other, s.n, c.maxLen);
+    const mA = paddingMask(s.aug, s.n, c.augLen);
+    const SX = this.encoders[d].apply(this.embed(s.target, s.n, c.maxLen), mX, opts, s.target);
+    const SY = this.encoders[o].apply(this.embed(s.other, s.n, c.maxLen), mY, opts, s.other);
+    const SA = this.encoders[d].apply(this.embed(s.aug, s.n, c.augLen), mA, opts, s.aug);
     const zX = this.latents[d].apply(maskedMean(SX, mX), opts);
     const zA = this.latents[d].apply(maskedMean(SA, mA), opts);
     const zT = this.cross[d].apply(SX, mX, SY, mY, opts);

@@ -128,6 +128,7 @@ export default defineExperiment({
     sasrecBatchSize: int(128, { min: 1, doc: 'SASRec rows per batch' }),
     splitSeed: int(0, { doc: 'seed of the validation split (users held out, rows cut to cold-start)' }),
     evalBatchSize: int(256, { min: 1, doc: 'rows per evaluation batch' }),
+    lengthGroups: int(1, { min: 1, max: 64, doc: "i2VAE encoders' length groups (rows of similar length, each group cut to its longest; the same outputs up to float rounding, about 1.2× faster per step at 8 by packages/i2vae/scripts/length-groups-steps.ts). 1 (off) here: the committed run was made without them" }),
     bootstrap: int(2000, { min: 100, doc: 'paired bootstrap resamples' }),
   },
   requiredFiles: (c) => [{ path: testFileOf(c.dataset), key: 'dataset' }],
@@ -140,7 +141,7 @@ export default defineExperiment({
       `validation (ours; the official code selects on test): seed ${c.splitSeed}, 10% of the training users held out with all their rows; the target-domain history of 20% of the overlapping validation rows cut to the target alone (as the test file's cold-start rows were made)`,
       `negatives: per row, ${c.negatives} uniform items of its target domain (items occurring in that domain's column of the evaluated file) minus the row's target-domain sequence, drawn once per seed and stored in negatives/ (the official code re-draws them every epoch); rank = negatives scoring ≥ the target`,
       'groups (core crossDomainGroups): cold-start = empty target-domain history; overlapping = cold-start with a non-empty other domain, no-history = both empty; long-tailed = target-domain length (target included) ≤ int(mean of the lengths > 2 among the shortest 80%) = 4 in both domains (includes every cold-start row); `fresh/…` = the same on the test rows whose user has no training row (609 test rows belong to users whose training row holds the test target in its other-domain column)',
-      `i2VAE (official sizes: d ${c.dim}, 2 blocks, 1 head, history ${c.maxLen}, augmented ${2 * c.maxLen}; λ_a ${c.lambdaA}, λ_t ${c.lambdaT}; Adam lr ${c.lr}, batch ${c.batchSize}); pseudo items from a LightGCN (${c.psgDim}-d, 3 layers, batch ${c.psgBatchSize}, lr ${c.psgLr}, ${c.psgEpochs} epochs) over train, validation and test histories (never a target), top-20 per domain outside the user's items, generated once per seed (psg/). Ablations: no-psg (augmented sequence = real history), no-denoise (λ_a = 0), no-cross (λ_t = 0)`,
+      `i2VAE (official sizes: d ${c.dim}, 2 blocks, 1 head, history ${c.maxLen}, augmented ${2 * c.maxLen}; λ_a ${c.lambdaA}, λ_t ${c.lambdaT}; Adam lr ${c.lr}, batch ${c.batchSize}${c.lengthGroups > 1 ? `; encoder blocks on at most ${c.lengthGroups} length groups` : ''}); pseudo items from a LightGCN (${c.psgDim}-d, 3 layers, batch ${c.psgBatchSize}, lr ${c.psgLr}, ${c.psgEpochs} epochs) over train, validation and test histories (never a target), top-20 per domain outside the user's items, generated once per seed (psg/). Ablations: no-psg (augmented sequence = real history), no-denoise (λ_a = 0), no-cross (λ_t = 0)`,
       `SASRec (d ${c.sasrecDim}, 2 blocks, 1 head, dropout 0.2, BCE with one target-domain negative, lr ${c.sasrecLr}, batch ${c.sasrecBatchSize}) on the target-domain sequence (history ${c.maxLen}); SASRec:merged on the other-domain sequence followed by the target-domain sequence (history ${2 * c.maxLen}), next-item targets only inside the target-domain part`,
       `selection: every model validated every epoch on the mean over both domains of all-row NDCG@10 (${c.negatives} negatives), best weights restored, stop after ${c.patience} epochs without improvement (at most ${c.epochs}). Paper-style "${BEST.trim()}": the test set is also evaluated after every epoch and the best value of each metric over epochs is reported beside, labelled — never used for selection`,
       `seeds: ${c.seeds} (initialisation, batches, training negatives, dropout, PSG, and the stored evaluation negatives); the data split is the same for every seed and model, so per-row results pair up across models`,
@@ -215,7 +216,7 @@ export default defineExperiment({
       const variant = name as I2VAEVariant;
       const settings = variantSettings(variant, { lambdaA: c.lambdaA, lambdaT: c.lambdaT });
       const pseudo = settings.pseudo ? await storedPseudo(runDir, d, seed, { epochs: c.psgEpochs, dim: c.psgDim, batchSize: c.psgBatchSize, lr: c.psgLr }, ctx.log, (s) => { ctx.progress.phase('pseudo items'); ctx.progress.note(s); }) : null;
-      const model = new I2VAE({ numItems: d.numItems, dim: c.dim, latent: c.dim, maxLen: c.maxLen, augLen: 2 * c.maxLen, ...settings, seed });
+      const model = new I2VAE({ numItems: d.numItems, dim: c.dim, latent: c.dim, maxLen: c.maxLen, augLen: 2 * c.maxLen, lengthGroups: c.lengthGroups, ...settings, seed });
       const ev = (rows: CrossDomainRow[], p: PseudoItems[] | null, negatives: Int32Array[], labels: string[][]) =>
         evaluateI2VAE(model, rows, p, { negatives, ks: KS, labels, batchSize: c.evalBatchSize });
       result = await trainAndTest(ctx, {

@@ -3,7 +3,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { TransformerBlock, dropout, type ForwardOptions, type Rng } from '@recsuite/core';
+import { paddingMask } from '@recsuite/baselines';
+import { TransformerBlock, applyByLengthGroups, dropout, planLengthGroups, type ForwardOptions, type Rng } from '@recsuite/core';
 
 /** `[B, L, d] → [B, d]`: mean over the positions where `mask` is 1 (an all-padding row gives zeros). */
 export function maskedMean(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
@@ -22,6 +23,11 @@ export interface DomainEncoderOptions {
   heads: number;
   /** Dropout on the input embeddings and in the blocks (official 0.2). */
   dropout: number;
+  /**
+   * Most length groups the blocks run in when the ids are given (core's `planLengthGroups`); 1 turns it
+   * off. Default 8.
+   */
+  lengthGroups?: number;
 }
 
 /**
@@ -47,13 +53,22 @@ export class DomainEncoder {
     this.blocks = Array.from({ length: opts.blocks }, () => new TransformerBlock(dim, rng, { heads: opts.heads, inner: dim, dropout: opts.dropout, causal: true }));
   }
 
-  /** States `[B, L, d]` of embedded items `emb [B, L, d]` with padding mask `mask [B, L]` (1 = item). */
-  apply(emb: tf.Tensor3D, mask: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+  /**
+   * States `[B, L, d]` of embedded items `emb [B, L, d]` with padding mask `mask [B, L]` (1 = item). Given
+   * the ids `[B·L]` behind `emb` (left-padded, 0 = padding), the blocks run on length groups: the same
+   * outputs, since padding never reaches a real position and is zeroed after every block.
+   */
+  apply(emb: tf.Tensor3D, mask: tf.Tensor2D, opts: ForwardOptions = {}, ids?: Int32Array): tf.Tensor3D {
     return tf.tidy(() => {
-      const m = tf.expandDims(mask, -1);
-      let x = tf.mul(dropout(emb, this.opts.dropout, opts), m) as tf.Tensor3D;
-      for (const b of this.blocks) x = tf.mul(b.apply(x, { mask, training: opts.training, rng: opts.rng }), m) as tf.Tensor3D;
-      return x;
+      const [B, L] = mask.shape;
+      const blocks = (xs: tf.Tensor3D, mk: tf.Tensor2D): tf.Tensor3D => {
+        const m = tf.expandDims(mk, -1);
+        for (const b of this.blocks) xs = tf.mul(b.apply(xs, { mask: mk, training: opts.training, rng: opts.rng }), m) as tf.Tensor3D;
+        return xs;
+      };
+      const x = tf.mul(dropout(emb, this.opts.dropout, opts), tf.expandDims(mask, -1)) as tf.Tensor3D;
+      const groups = ids && this.blocks.length > 0 ? planLengthGroups(ids, B, L, { maxGroups: this.opts.lengthGroups ?? 8 }) : null;
+      return groups ? applyByLengthGroups(x, ids!, groups, (xg, idsG, n, Lg) => blocks(xg, paddingMask(idsG, n, Lg))) : blocks(x, mask);
     });
   }
 
