@@ -65,4 +65,14 @@ describe('pseudo-sequence generator', () => {
     );
     expect(res.stats.edges).toBeGreaterThan(0);
   });
+
+  it('stops between epochs when its signal is aborted, freeing its tensors', async () => {
+    const before = tf.memory().numTensors;
+    const ctrl = new AbortController();
+    const seen: number[] = [];
+    const run = generatePseudoItems([data.train], data.numItems, { dim: 8, epochs: 5, seed: 1, batchSize: 256, trainSets: [0], signal: ctrl.signal, onEpoch: (e) => (seen.push(e), e === 2 && ctrl.abort()) });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(seen).toEqual([1, 2]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -29,6 +29,8 @@ export interface PseudoOptions {
   seed: number;
   /** Called after each epoch with the mean BPR loss. */
   onEpoch?: (epoch: number, loss: number) => void;
+  /** Stops the generator between epochs (it rejects with an `AbortError`); Ctrl-C handlers run there too. */
+  signal?: AbortSignal;
 }
 
 /** What {@link generatePseudoItems} returns. */
@@ -141,6 +143,8 @@ export async function generatePseudoItems(
       }
       finalLoss = sum / Math.max(n, 1);
       opts.onEpoch?.(e, finalLoss);
+      await new Promise<void>((resolve) => setImmediate(resolve)); // the event loop runs between epochs (signal handlers)
+      opts.signal?.throwIfAborted();
     }
     // Candidate pools: per domain, the item nodes with an edge; column 0 of each score block is a dummy
     // (core's topK never returns column 0).

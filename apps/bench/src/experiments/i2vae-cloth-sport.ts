@@ -87,12 +87,12 @@ async function storedNegatives(runDir: string, what: string, rows: readonly Cros
 }
 
 /** Pseudo items of every train/valid/test row for a seed: generated once, stored in `psg/`. */
-async function storedPseudo(runDir: string, d: Data, seed: number, o: { epochs: number; dim: number; batchSize: number; lr: number }, log: (s: string) => void, note: (s: string) => void): Promise<PseudoItems[][]> {
+async function storedPseudo(runDir: string, d: Data, seed: number, o: { epochs: number; dim: number; batchSize: number; lr: number; signal: AbortSignal }, log: (s: string) => void, note: (s: string) => void): Promise<PseudoItems[][]> {
   const f = path.join(runDir, 'psg', `seed${seed}.json`);
   const parse = (sets: number[][][][]) => sets.map((rows) => rows.map((p) => [Int32Array.from(p[0]), Int32Array.from(p[1])] as PseudoItems));
   if (fs.existsSync(f)) return parse((JSON.parse(fs.readFileSync(f, 'utf8')) as { items: number[][][][] }).items);
   const t0 = Date.now();
-  const res = await generatePseudoItems([d.train, d.valid, d.test], d.numItems, { seed: 9001 + seed, epochs: o.epochs, dim: o.dim, batchSize: o.batchSize, lr: o.lr, trainSets: [0], onEpoch: (e, l) => note(`pseudo-sequence generator: epoch ${e}/${o.epochs}, BPR ${l.toFixed(4)}`) });
+  const res = await generatePseudoItems([d.train, d.valid, d.test], d.numItems, { seed: 9001 + seed, epochs: o.epochs, dim: o.dim, batchSize: o.batchSize, lr: o.lr, trainSets: [0], signal: o.signal, onEpoch: (e, l) => note(`pseudo-sequence generator: epoch ${e}/${o.epochs}, BPR ${l.toFixed(4)}`) });
   log(`psg seed ${seed}: ${res.stats.users} users, ${res.stats.itemNodes} item nodes, ${res.stats.edges} edges, ${o.epochs} epochs, BPR ${res.stats.finalLoss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   fs.mkdirSync(path.dirname(f), { recursive: true });
   await writeFileAtomic(f, JSON.stringify({ stats: res.stats, items: res.items.map((rows) => rows.map((p) => [Array.from(p[0]), Array.from(p[1])])) }));
@@ -215,7 +215,7 @@ export default defineExperiment({
     if ((I2VAE_VARIANTS as readonly string[]).includes(name)) {
       const variant = name as I2VAEVariant;
       const settings = variantSettings(variant, { lambdaA: c.lambdaA, lambdaT: c.lambdaT });
-      const pseudo = settings.pseudo ? await storedPseudo(runDir, d, seed, { epochs: c.psgEpochs, dim: c.psgDim, batchSize: c.psgBatchSize, lr: c.psgLr }, ctx.log, (s) => { ctx.progress.phase('pseudo items'); ctx.progress.note(s); }) : null;
+      const pseudo = settings.pseudo ? await storedPseudo(runDir, d, seed, { epochs: c.psgEpochs, dim: c.psgDim, batchSize: c.psgBatchSize, lr: c.psgLr, signal: ctx.signal }, ctx.log, (s) => { ctx.progress.phase('pseudo items'); ctx.progress.note(s); }) : null;
       const model = new I2VAE({ numItems: d.numItems, dim: c.dim, latent: c.dim, maxLen: c.maxLen, augLen: 2 * c.maxLen, lengthGroups: c.lengthGroups, ...settings, seed });
       const ev = (rows: CrossDomainRow[], p: PseudoItems[] | null, negatives: Int32Array[], labels: string[][]) =>
         evaluateI2VAE(model, rows, p, { negatives, ks: KS, labels, batchSize: c.evalBatchSize });
