@@ -68,6 +68,30 @@ describe('CLI errors: one line on stderr, exit code 2, before any training', () 
   });
 });
 
+describe('--resume and --report read the run\'s stored settings', () => {
+  it('continue a run from its config.json: the command line names only what changes', async () => {
+    const out = tmpDir();
+    const made = await cli(['default', ...setArgs({ ...TINY, models: 'Pop' }), '--epochs', '1', '--seeds', '1', '--out', out, '--run-id', 'st', '--plain']);
+    expect(made.code).toBe(0);
+    const results = path.join(out, 'default', 'st', 'results.jsonl');
+    // no settings at all: the stored ones (the defaults would differ from them in every TINY key)
+    const report = await cli(['default', '--report', '--out', out, '--run-id', 'st', '--plain']);
+    expect(report.stderr).not.toMatch(/config key/);
+    expect(report.code).toBe(0);
+    // a grown model list alone: the stored settings plus one more model's cell
+    const grown = await cli(['default', '--resume', '--set', 'models=Pop,BPR-MF', '--out', out, '--run-id', 'st', '--plain']);
+    expect(grown.code).toBe(0);
+    const models = fs.readFileSync(results, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { model: string }).model);
+    expect(models).toEqual(['Pop', 'BPR-MF']);
+    const cfg = readJson<{ config: Record<string, unknown> }>(path.join(out, 'default', 'st', 'config.json'));
+    expect(cfg.config.users).toBe(Number(TINY.users));
+    // a setting that differs from the stored one is still refused, naming the key
+    const changed = await cli(['default', '--resume', '--set', 'dim=16', '--out', out, '--run-id', 'st', '--plain']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/config key "dim": is 16 but the run being resumed \(st\) used 8/);
+  });
+});
+
 describe('Ctrl-C and --resume through the CLI', () => {
   it('SIGINT keeps the finished cells, exits 130, and --resume completes to the uninterrupted summary', async () => {
     const out = tmpDir();

@@ -27,9 +27,10 @@ Options:
   --only-models LIST    run only these models' cells (names as in results.jsonl), the same way
   --epochs N            maximum training epochs (validation-based model selection)
   --out DIR             output root (default: <repo>/bench-out)
-  --resume              continue the latest (or --run-id) run, skipping finished cells
-  --report              rewrite the latest (or --run-id) run's reports from its finished cells, with
-                        the run's settings given again; no training
+  --resume              continue the latest (or --run-id) run with its stored settings (flags name
+                        only what changes, e.g. more models), skipping finished cells
+  --report              rewrite the latest (or --run-id) run's reports from its finished cells; no
+                        training
   --status              where the latest (or --run-id) run stands: cells finished and running, time
                         left; no training
   --run-id ID           name of the run directory (default: the start time)
