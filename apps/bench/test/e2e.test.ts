@@ -34,6 +34,8 @@ describe('default experiment, tiny, end to end', () => {
     expect(cfg.seeds).toEqual([0, 1]);
     expect(cfg.backend).toBe(r.summary.backend);
     expect(cfg.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
+    // every method package, since any experiment may run one
+    for (const m of ['iacn', 'i2vae', 'irl4rec', 'casm', 'ipg']) expect(cfg.versions[`@recsuite/${m}`]).toMatch(/^\d+\.\d+\.\d+/);
     expect(cfg.versions.node).toBe(process.version);
     expect(cfg.protocol.summary).toMatch(/leave-one-out/);
 

@@ -23,6 +23,11 @@ export function versions(): Record<string, string> {
     ['@recsuite/bench', 'apps/bench'],
     ['@recsuite/core', 'packages/core'],
     ['@recsuite/baselines', 'packages/baselines'],
+    ['@recsuite/iacn', 'packages/iacn'],
+    ['@recsuite/i2vae', 'packages/i2vae'],
+    ['@recsuite/irl4rec', 'packages/irl4rec'],
+    ['@recsuite/casm', 'packages/casm'],
+    ['@recsuite/ipg', 'packages/ipg'],
   ] as const) {
     const v = pkgVersion(dir);
     if (v) out[name] = v;
