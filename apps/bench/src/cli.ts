@@ -39,25 +39,6 @@ export function cliLayers(exp: AnyExperiment, args: CliArgs): ConfigLayer[] {
   return layers;
 }
 
-/**
- * On `--resume` and `--report`: the settings stored in the run's `config.json` (the `--run-id` run, else the
- * latest), as the lowest layer, so the command line need only name what changes (a grown sweep, more
- * models). Keys the experiment no longer has are left to the resume check. Null when there is no such run
- * (the runner then says so).
- */
-export async function storedRunLayer(exp: AnyExperiment, args: CliArgs): Promise<ConfigLayer | null> {
-  if (!args.resume) return null;
-  const { DEFAULT_OUT_DIR } = await import('./paths.js');
-  const { latestRun, readRunConfig } = await import('./runner/runDir.js');
-  const outDir = args.out === undefined ? DEFAULT_OUT_DIR : userPath(args.out);
-  const runId = args.runId ?? latestRun(outDir, exp.name);
-  if (runId === undefined || !/^[A-Za-z0-9][\w.-]*$/.test(runId)) return null;
-  const stored = readRunConfig(path.join(outDir, exp.name, runId));
-  if (!stored) return null;
-  const values = Object.fromEntries(Object.entries(stored.config).filter(([k]) => k in exp.schema));
-  return { source: `run ${runId}'s config.json`, values };
-}
-
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv); // flag errors before loading any experiment (and TensorFlow.js)
@@ -85,9 +66,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${statusLines(s).join('\n')}\n`);
     return 0;
   }
-  const stored = await storedRunLayer(exp, args);
   const opts = {
-    layers: [...(stored ? [stored] : []), ...cliLayers(exp, args)],
+    layers: cliLayers(exp, args),
     dataDir: args.dataDir,
     backend: args.backend,
     outDir: args.out === undefined ? undefined : userPath(args.out),

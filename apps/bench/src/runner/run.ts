@@ -32,7 +32,7 @@ export interface RunOptions {
   backend?: BackendName;
   /** `--out` (default `<repo>/bench-out`). */
   outDir?: string;
-  /** `--resume`: continue a run, skipping finished cells. */
+  /** `--resume`: continue a run from its stored settings (`layers` go over them), skipping finished cells. */
   resume?: boolean;
   /** `--run-id` (default: a new time-based id, or the latest run when resuming). */
   runId?: string;
@@ -99,11 +99,30 @@ export interface RunOutcome {
 }
 
 /**
- * Resolves and validates everything that can be checked without training: config keys and types,
- * cross-field rules, dataset files, planned status. Throws `BenchError`s with one readable line.
+ * On a resume (and a report-only pass): the settings stored in the run's `config.json` (`runId`, else the
+ * latest run), as the lowest layer, so the other layers need only name what changes (a grown sweep, more
+ * models). Keys the experiment no longer has are left to the resume check. Null when there is no such run
+ * ({@link runExperiment} then says so).
+ */
+function storedRunLayer(experiment: AnyExperiment, opts: RunOptions): ConfigLayer | null {
+  if (!opts.resume) return null;
+  const outDir = path.resolve(opts.outDir ?? DEFAULT_OUT_DIR);
+  const runId = opts.runId !== undefined ? checkRunId(opts.runId) : latestRun(outDir, experiment.name);
+  if (runId === undefined) return null;
+  const stored = readRunConfig(path.join(outDir, experiment.name, runId));
+  if (!stored) return null;
+  const values = Object.fromEntries(Object.entries(stored.config).filter(([k]) => k in experiment.schema));
+  return { source: `run ${runId}'s config.json`, values };
+}
+
+/**
+ * Resolves and validates everything that can be checked without training: config keys and types (over the
+ * stored settings when resuming), cross-field rules, dataset files, planned status. Throws `BenchError`s
+ * with one readable line.
  */
 export function planRun(experiment: AnyExperiment, opts: RunOptions = {}): RunPlan {
-  const raw = resolveConfig(experiment.name, experiment.schema, opts.layers ?? []);
+  const stored = storedRunLayer(experiment, opts);
+  const raw = resolveConfig(experiment.name, experiment.schema, [...(stored ? [stored] : []), ...(opts.layers ?? [])]);
   experiment.validate?.(raw);
   const dd = resolveDataDir(opts.dataDir);
   const config = resolveFiles(experiment.schema, raw, dd);
