@@ -37,8 +37,8 @@ export interface I2VAEConfig {
   augLen: number;
   /**
    * Most length groups the encoders' blocks run in (core's `planLengthGroups`): rows of similar length
-   * together, each group cut to its longest row. The same outputs for less work (most positions of a
-   * Cloth×Sport batch are padding); 1 turns it off. Default 8.
+   * together, each group cut to its longest row. Without dropout the same outputs for less work (with
+   * dropout, other random masks); 1 turns it off. Default 8.
    */
   lengthGroups: number;
   /** Weight λ_a of the denoising term `w(i)·KL(Z_a ‖ Z)` (official 0.005; 0 in `no-denoise`). */

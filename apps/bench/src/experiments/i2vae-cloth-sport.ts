@@ -128,7 +128,7 @@ export default defineExperiment({
     sasrecBatchSize: int(128, { min: 1, doc: 'SASRec rows per batch' }),
     splitSeed: int(0, { doc: 'seed of the validation split (users held out, rows cut to cold-start)' }),
     evalBatchSize: int(256, { min: 1, doc: 'rows per evaluation batch' }),
-    lengthGroups: int(1, { min: 1, max: 64, doc: "i2VAE encoders' length groups (rows of similar length, each group cut to its longest; the same outputs up to float rounding, about 1.2× faster per step at 8 by packages/i2vae/scripts/length-groups-steps.ts). 1 (off) here: the committed run was made without them" }),
+    lengthGroups: int(1, { min: 1, max: 64, doc: "i2VAE encoders' length groups (rows of similar length, each group cut to its longest; the same model, with the same outputs up to float rounding without dropout and other dropout masks in training; about 1.2× faster per step at 8 by packages/i2vae/scripts/length-groups-steps.ts). 1 (off) here: the committed run was made without them" }),
     bootstrap: int(2000, { min: 100, doc: 'paired bootstrap resamples' }),
   },
   requiredFiles: (c) => [{ path: testFileOf(c.dataset), key: 'dataset' }],
