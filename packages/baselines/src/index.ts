@@ -45,4 +45,4 @@ export type { GRU4RecConfig, GRU4RecLoss } from './gru4rec.js';
 export { EncoderModel, ItemDotModel, SequentialModel } from './sequentialModel.js';
 export { TransformerEncoder, lastPosition, paddingMask } from './sequenceEncoder.js';
 export type { SequenceEncoder, TransformerEncoderConfig } from './sequenceEncoder.js';
-export { bceLoss, bprMaxLoss, logSumExpRows, negativesAt, sampledSoftmaxLoss, softmaxLoss, targetPositions, targetRows } from './nextItemLoss.js';
+export { bceLoss, bprMaxLoss, logSumExpRows, negativesAt, sampledSoftmaxLoss, softmaxLoss, softmaxLossOfScores, softmaxScores, targetPositions, targetRows } from './nextItemLoss.js';

@@ -9,6 +9,8 @@ import {
   negativesAt,
   sampledSoftmaxLoss,
   softmaxLoss,
+  softmaxLossOfScores,
+  softmaxScores,
   targetPositions,
   targetRows,
 } from './nextItemLoss.js';
@@ -119,6 +121,26 @@ describeBackends('next-item losses', () => {
     const [ph, pt] = tf.grads(plain)([h, table]);
     expectClose(gh, ph);
     expectClose(gt, pt);
+  });
+
+  it('softmaxScores of two parts add up to the scores of their concatenation (value and gradients), with a [mask] row left out', () => {
+    const rng = new Rng(4);
+    const [ta, tb] = [randomNormal([7, 3], 1, rng) as tf.Tensor2D, randomNormal([7, 2], 1, rng) as tf.Tensor2D]; // 5 items + padding + [mask]
+    const [a, b] = [randomNormal([4, 3], 1, rng) as tf.Tensor2D, randomNormal([4, 2], 1, rng) as tf.Tensor2D];
+    const targets = Int32Array.from([2, 5, 1, 5]);
+    const joint = (x: tf.Tensor[]) => softmaxLoss(tf.concat([x[0], x[1]], 1), tf.concat([x[2], x[3]], 1), targets, 5);
+    const summed = (x: tf.Tensor[]) => {
+      const sa = softmaxScores(x[0] as tf.Tensor2D, x[2] as tf.Tensor2D, targets, 5);
+      const sb = softmaxScores(x[1] as tf.Tensor2D, x[3] as tf.Tensor2D, targets, 5);
+      return softmaxLossOfScores({ logits: tf.add(sa.logits, sb.logits), target: tf.add(sa.target, sb.target) });
+    };
+    expectClose(summed([a, b, ta, tb]), [joint([a, b, ta, tb]).dataSync()[0]], 1e-5);
+    const gs = tf.grads((x0, x1, x2, x3) => summed([x0, x1, x2, x3]))([a, b, ta, tb]);
+    const gj = tf.grads((x0, x1, x2, x3) => joint([x0, x1, x2, x3]))([a, b, ta, tb]);
+    gs.forEach((g, i) => expectClose(g, gj[i], 1e-5));
+    // the [mask] row (6) gets no gradient
+    expect(Array.from(tf.slice(gs[2], [6, 0], [1, 3]).dataSync())).toEqual([0, 0, 0]);
+    expect(() => softmaxScores(a, ta, new Int32Array(0), 5)).toThrow(/no target position/);
   });
 
   it('a sparse-table model trains with each loss without leaking', async () => {

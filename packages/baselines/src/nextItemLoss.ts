@@ -73,23 +73,44 @@ export function logSumExpRows(x: tf.Tensor2D): tf.Tensor1D {
 }
 
 /**
+ * Full-softmax scores of states `h [M, d]` against items `1..numItems` of `table` (rows past `numItems`,
+ * such as BERT4Rec's [mask], and the padding row are left out): `logits [M, N]` and the targets' own scores
+ * `target [M]`, each `⟨h_m, E_j⟩ (+ b_j)`. Scores of a concatenation add up
+ * (`⟨[a‖b], [E‖F]_j⟩ = ⟨a, E_j⟩ + ⟨b, F_j⟩`), so a model with several score parts can share them.
+ */
+export function softmaxScores(
+  h: tf.Tensor2D,
+  table: tf.Tensor2D,
+  targets: Int32Array,
+  numItems: number,
+  bias?: tf.Tensor1D,
+): { logits: tf.Tensor2D; target: tf.Tensor1D } {
+  const M = targets.length;
+  if (M === 0) throw new RangeError('softmaxScores: the batch has no target position');
+  return tf.tidy(() => {
+    const rows = tf.slice(table, [1, 0], [numItems, table.shape[1]]) as tf.Tensor2D; // items 1..N
+    let logits: tf.Tensor2D = matMulFast(h, rows, false, true); // [M, N]
+    if (bias) logits = tf.add(logits, tf.slice(bias, [1], [numItems]));
+    let target: tf.Tensor = tf.sum(tf.mul(h, embeddingLookup(table, targets)), -1);
+    if (bias) target = tf.add(target, tf.reshape(embeddingLookup(tf.reshape(bias, [-1, 1]) as tf.Tensor2D, targets), [M]));
+    return { logits, target: target as tf.Tensor1D };
+  });
+}
+
+/** Cross-entropy of full-softmax scores (see {@link softmaxScores}): `mean_m [log Σ_j exp(logits_mj) − target_m]`. */
+export function softmaxLossOfScores(scores: { logits: tf.Tensor2D; target: tf.Tensor1D }): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.sub(logSumExpRows(scores.logits), scores.target)) as tf.Scalar);
+}
+
+/**
  * Full-softmax cross-entropy over items `1..numItems` (RecBole's default for SASRec; BERT4Rec, GRU4Rec):
  * `mean_m [log Σ_{j≥1} exp(⟨h_m, E_j⟩ + b_j) − (⟨h_m, E_t⟩ + b_t)]`; the padding row (and any table rows
  * beyond `numItems`, such as BERT4Rec's [mask]) is left out of the softmax. `table` is the whole item table
  * as a differentiable tensor (`items.all()`), `bias` an optional per-item output bias `[numItems + 1]`.
  */
 export function softmaxLoss(h: tf.Tensor2D, table: tf.Tensor2D, targets: Int32Array, numItems: number, bias?: tf.Tensor1D): tf.Scalar {
-  const M = targets.length;
-  if (M === 0) throw new RangeError('softmaxLoss: the batch has no target position');
-  return tf.tidy(() => {
-    const rows = tf.slice(table, [1, 0], [numItems, table.shape[1]]) as tf.Tensor2D; // items 1..N
-    let logits: tf.Tensor2D = matMulFast(h, rows, false, true); // [M, N]
-    if (bias) logits = tf.add(logits, tf.slice(bias, [1], [numItems]));
-    const lse = logSumExpRows(logits);
-    let tgt: tf.Tensor = tf.sum(tf.mul(h, embeddingLookup(table, targets)), -1);
-    if (bias) tgt = tf.add(tgt, tf.reshape(embeddingLookup(tf.reshape(bias, [-1, 1]) as tf.Tensor2D, targets), [M]));
-    return tf.mean(tf.sub(lse, tgt)) as tf.Scalar;
-  });
+  if (targets.length === 0) throw new RangeError('softmaxLoss: the batch has no target position');
+  return tf.tidy(() => softmaxLossOfScores(softmaxScores(h, table, targets, numItems, bias)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dense, Embedding, GaussianHead, Rng, klStandardNormal, randomNormal, type SeqBatch } from '@recsuite/core';
 import { AttributeConfounder } from './attributeConfounder.js';
-import { ItemDotModel, lastPosition, softmaxLoss, targetRows } from '@recsuite/baselines';
+import { ItemDotModel, lastPosition, softmaxLossOfScores, softmaxScores, targetRows } from '@recsuite/baselines';
 import { Backbone, type PreparedBatch } from './backbone.js';
 import { Club } from './club.js';
 import { irl4recConfig, type Irl4RecConfig } from './config.js';
@@ -148,7 +148,8 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
       // ce: every score set is a softmax over items 1..N (e^t without BERT4Rec's [mask] row)
       const tableT = kind === 'ce' ? this.withoutMask(this.backbone.items.all()) : null;
       const st = kind === 'ce' ? null : this.scorePrepared(t, itemsT, p);
-      const lt = kind === 'ce' ? softmaxLoss(t, tableT!, p.targets, N) : rankingLoss(kind, st!.pos, st!.neg); // L(t)
+      const ct = kind === 'ce' ? softmaxScores(t, tableT!, p.targets, N) : null;
+      const lt = kind === 'ce' ? softmaxLossOfScores(ct!) : rankingLoss(kind, st!.pos, st!.neg); // L(t)
       const zero = tf.scalar(0);
       let lts = lt;
       let ls: tf.Scalar = zero;
@@ -162,8 +163,10 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
         const es = this.confounderItems;
         if (kind === 'ce') {
           const tableS = attrs ? (attrs.items(allItemIds(N)) as tf.Tensor2D) : es ? es.all() : tableT!;
-          lts = softmaxLoss(tf.concat([t, s], 1), tf.concat([tableT!, tableS], 1), p.targets, N); // L([t‖s])
-          ls = softmaxLoss(s, tableS, p.targets, N); // L(s)
+          const cs = softmaxScores(s, tableS, p.targets, N);
+          // scores of [t‖s] against [e^t‖e^s] are the sum of the two parts' scores: no third [M, N] product
+          lts = softmaxLossOfScores({ logits: tf.add(ct!.logits, cs.logits), target: tf.add(ct!.target, cs.target) }); // L([t‖s])
+          ls = softmaxLossOfScores(cs); // L(s)
         } else {
           const itemsS = attrs ? (ids: Int32Array) => attrs.items(ids) : es ? (ids: Int32Array) => es.lookup(ids) : itemsT;
           const ss = this.scorePrepared(s, itemsS, p);
