@@ -19,7 +19,7 @@ describe('ctrVersusWideDeep', () => {
     expect(din[2]).toBe(`+0.0100 [${(0.01 - half).toFixed(4)}, +${(0.01 + half).toFixed(4)}]`);
     expect(din[3]).toBe('2/3');
     expect(din[4]).toBe('+0.0100 / +0.0300 / -0.0100');
-    expect(dien.slice(0, 4)).toEqual(['DIEN', '1', '-0.1000 [—, —]', '0/1']);
+    expect(dien.slice(0, 4)).toEqual(['DIEN', '1', '-0.1000', '0/1']);
     expect(s.text!.join('\n')).toMatch(/- DIN beats WideDeep on the mean test AUC \(\+0\.0100; ahead on 2 of 3 seeds; the 95% interval includes 0\)/);
     expect(s.text!.join('\n')).toMatch(/DIEN does \*\*not\*\* beat WideDeep/);
     // an interval wholly below 0 excludes 0 too

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findExperiment } from '../src/cli.js';
+import type { CellRecord } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
+import { nonInferioritySection } from '../src/experiments/irl4rec-beauty.js';
 import { planRun, runExperiment } from '../src/runner/run.js';
 import { readJson, tmpDir } from './helpers.js';
 
@@ -50,5 +52,29 @@ describe('irl4rec-beauty, tiny, end to end', () => {
     // without an attribute model, the file is not needed
     const plain = [{ source: '--set', values: { ...TINY, dataset: path.join(data, 'Beauty.txt'), models: 'SASRec' }, text: true }];
     expect(planRun(exp, { layers: plain, outDir: tmpDir() }).cells).toHaveLength(1);
+  });
+});
+
+describe('irl4rec-beauty non-inferiority section', () => {
+  const r = (model: string, seed: number, hr: number, ndcg: number): CellRecord => ({ model, seed, metrics: { all: { 'HR@10': hr, 'NDCG@10': ndcg } }, finishedAt: '', wallSeconds: 0 });
+  it('checks mean ≥ backbone mean − one std on the shared seeds and pairs the differences by seed', () => {
+    const records = [
+      r('SASRec', 0, 0.1, 0.05), r('SASRec', 1, 0.11, 0.06), r('SASRec', 2, 0.12, 0.07),
+      r('Irl4Rec+SASRec', 0, 0.105, 0.04), r('Irl4Rec+SASRec', 1, 0.1, 0.05), r('Irl4Rec+SASRec', 2, 0.11, 0.05),
+      r('Irl4Rec+SASRec:gamma0', 0, 0.2, 0.2),
+      r('Irl4Rec+GRU4Rec', 0, 0.1, 0.1), // its backbone has no cell: no row
+    ];
+    const s = nonInferioritySection(records, ['SASRec', 'Irl4Rec+SASRec', 'Irl4Rec+SASRec:gamma0', 'GRU4Rec', 'Irl4Rec+GRU4Rec'])!;
+    const rows = s.tables![0].rows;
+    expect(rows.map((x) => `${x[0]} ${x[1]}`)).toEqual(['Irl4Rec+SASRec vs SASRec HR@10', 'Irl4Rec+SASRec vs SASRec NDCG@10', 'Irl4Rec+SASRec:gamma0 vs SASRec HR@10', 'Irl4Rec+SASRec:gamma0 vs SASRec NDCG@10']);
+    // HR@10: SASRec 0.11 ± 0.01, threshold 0.10; Irl4Rec 0.105 → yes. Δ per seed +0.005, −0.01, −0.01:
+    // mean −0.005, sd √(7.5e−5) = 0.00866, half-width 4.303 · 0.00866 / √3 = 0.0215
+    expect(rows[0].slice(2)).toEqual(['3', '0.1050 ± 0.0050', '0.1100 ± 0.0100', '0.1000', 'yes', '-0.0050 [-0.0265, +0.0165]', '1/3', '-4.5%']);
+    // NDCG@10: SASRec 0.06 ± 0.01, threshold 0.05; Irl4Rec 0.0467 → no
+    expect(rows[1][6]).toBe('**no**');
+    // one shared seed: no std, no check, no interval
+    expect(rows[2].slice(2, 8)).toEqual(['1', '0.2000 ± 0.0000', '0.1000 ± 0.0000', '0.1000', '— (1 seed)', '+0.1000']);
+    expect(s.text!.join('\n')).toMatch(/Irl4Rec\+SASRec vs SASRec: non-inferior \*\*not\*\* on every metric: HR@10 yes \(Δ -0\.0050 .*\); NDCG@10 no/);
+    expect(nonInferioritySection(records.slice(3), ['Irl4Rec+SASRec'])).toBeNull();
   });
 });

@@ -35,6 +35,7 @@ import {
 import { file, int, intList, num, oneOf, str, subsetOf } from '../config/fields.js';
 import { ConfigError } from '../errors.js';
 import { defineExperiment, modelSeedCells, type CellRecord, type CellResult } from '../experiment.js';
+import { fmtCi, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 
 const MODELS = ['CASM', 'CASM:no-context', 'CASM:uniform-weights', 'SASRec', 'SASRec:target-only'] as const;
@@ -301,7 +302,6 @@ function seedAveraged(records: readonly CellRecord[], model: string, metric: str
 }
 
 const f4 = (x: number) => x.toFixed(4);
-const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 
 /** The bootstrap table, the validation choice between CASM and CASM:no-context, speed and the verdict. */
 function casmSections(records: readonly CellRecord[], resamples: number): ReportSection[] {
@@ -325,9 +325,9 @@ function casmSections(records: readonly CellRecord[], resamples: number): Report
           const y = records.find((r) => r.model === other && r.seed === s)!.metrics.all[metric];
           return x > y;
         }).length;
-        rows.push([`CASM − ${other}`, metric, signed(bs.diff), `[${signed(bs.lo)}, ${signed(bs.hi)}]`, bs.lo > 0 ? 'CASM better' : bs.hi < 0 ? 'CASM worse' : 'no clear difference', `${wins}/${seeds.length}`]);
+        rows.push([`CASM − ${other}`, metric, fmtSigned(bs.diff), fmtCi(bs.lo, bs.hi), bs.lo > 0 ? 'CASM better' : bs.hi < 0 ? 'CASM worse' : 'no clear difference', `${wins}/${seeds.length}`]);
         if ((other === 'SASRec' || other === 'SASRec:target-only') && (SAMPLED as readonly string[]).includes(metric)) {
-          verdict.push(`${metric} vs ${other}: CASM ${bs.diff > 0 ? 'ahead' : 'behind'} by ${signed(bs.diff)} (95% CI [${signed(bs.lo)}, ${signed(bs.hi)}]${bs.lo > 0 ? ', significant' : bs.hi < 0 ? ', significantly behind' : ', interval includes 0'})`);
+          verdict.push(`${metric} vs ${other}: CASM ${bs.diff > 0 ? 'ahead' : 'behind'} by ${fmtSigned(bs.diff)} (95% CI ${fmtCi(bs.lo, bs.hi)}${bs.lo > 0 ? ', significant' : bs.hi < 0 ? ', significantly behind' : ', interval includes 0'})`);
         }
       }
     }

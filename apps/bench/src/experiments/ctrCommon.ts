@@ -7,6 +7,7 @@ import type { CtrData, ItemAttributes, UserProfile } from '@recsuite/core';
 import { runCtrCell } from '../cells/ctrCell.js';
 import { bool, int, num, oneOf, subsetOf } from '../config/fields.js';
 import type { CellContext, CellRecord, Display } from '../experiment.js';
+import { fmtDiff, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 import { seedPaired } from '../runner/paired.js';
 import { CTR_MODEL_NAMES, type CtrHyper, type CtrTask } from '../models/ctrModels.js';
@@ -113,7 +114,6 @@ export const CTR_DISPLAY: Display = {
   curveMetric: 'AUC',
 };
 
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : '—');
 
 /**
  * Each model against Wide&Deep (the baselines' CTR acceptance: DIN and DIEN beat Wide&Deep on the mean
@@ -130,9 +130,8 @@ export function ctrVersusWideDeep(records: readonly CellRecord[], models: readon
     if (auc.n === 0) continue;
     const gauc = seedPaired(records, m, ref, 'GAUC');
     const ahead = auc.d.filter((d) => d > 0).length;
-    const ci = (p: typeof auc) => `${signed(p.mean)} [${signed(p.lo)}, ${signed(p.hi)}]`;
-    rows.push([m, String(auc.n), ci(auc), `${ahead}/${auc.n}`, auc.d.map(signed).join(' / '), ci(gauc)]);
-    lines.push(`- ${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${signed(auc.mean)}; ahead on ${ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 || auc.hi < 0 ? 'excludes' : 'includes'} 0` : ''}).`);
+    rows.push([m, String(auc.n), fmtDiff(auc), `${ahead}/${auc.n}`, auc.d.map((d) => fmtSigned(d)).join(' / '), fmtDiff(gauc)]);
+    lines.push(`- ${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${fmtSigned(auc.mean)}; ahead on ${ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 || auc.hi < 0 ? 'excludes' : 'includes'} 0` : ''}).`);
   }
   if (rows.length === 0) return [];
   return [

@@ -34,6 +34,7 @@ import { trainAndTest } from '../cells/trainCell.js';
 import { file, int, num, subsetOf } from '../config/fields.js';
 import { defineExperiment, modelSeedCells, type CellRecord, type CellResult } from '../experiment.js';
 import { crossDomainSeqBatches, crossDomainSeqCases, type CrossDomainSeqMode } from '../models/i2vaeModels.js';
+import { fmtCi, fmtDiff, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 
 const MODELS = ['i2VAE', 'SASRec', 'SASRec:merged', 'i2VAE:no-psg', 'i2VAE:no-denoise', 'i2VAE:no-cross'] as const;
@@ -308,7 +309,6 @@ function perRow(records: readonly CellRecord[], model: string, seeds: readonly n
   return acc;
 }
 
-const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 
 /** The paired bootstrap of i2VAE against each other model, per pooled group, and the claim's verdict. */
 function i2vaeSections(records: readonly CellRecord[], resamples: number): ReportSection[] {
@@ -331,11 +331,11 @@ function i2vaeSections(records: readonly CellRecord[], resamples: number): Repor
         if (!a || !b) continue;
         const bs = pairedBootstrap(a, b, { resamples, seed: 0 });
         const reading = bs.lo > 0 ? 'i2VAE better' : bs.hi < 0 ? 'i2VAE worse' : 'no clear difference';
-        rows.push([`i2VAE − ${other}`, g, metric, String(idx.length), signed(bs.diff), `[${signed(bs.lo)}, ${signed(bs.hi)}]`, reading]);
+        rows.push([`i2VAE − ${other}`, g, metric, String(idx.length), fmtSigned(bs.diff), fmtCi(bs.lo, bs.hi), reading]);
         if ((other === 'SASRec' || other === 'SASRec:merged') && metric === 'HR@10' && ['all', 'cold-start', 'long-tailed'].includes(g)) {
           const claim = g === 'all' ? 'not worse' : 'better';
           const holds = g === 'all' ? bs.hi >= 0 : bs.lo > 0;
-          verdict.push(`${g} HR@10 vs ${other} (claim: ${claim}): ${signed(bs.diff)} [${signed(bs.lo)}, ${signed(bs.hi)}] — ${holds ? 'holds' : 'does not hold'}`);
+          verdict.push(`${g} HR@10 vs ${other} (claim: ${claim}): ${fmtDiff({ mean: bs.diff, lo: bs.lo, hi: bs.hi })} — ${holds ? 'holds' : 'does not hold'}`);
         }
       }
     }

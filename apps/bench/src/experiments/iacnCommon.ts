@@ -14,6 +14,7 @@ import { bool, int, nameList, num, oneOf, str, subsetOf } from '../config/fields
 import { ConfigError } from '../errors.js';
 import { modelSeedCells, type CellContext, type CellRecord, type CellResult, type CellSpec, type Display } from '../experiment.js';
 import { IACN_BASES, IACN_MAIN_MODELS, buildIacnModel, iacnModelName, parseIacnModel } from '../models/iacnModels.js';
+import { fmtCi, fmtDiff, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 import { recordsBySeed, seedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
@@ -244,9 +245,8 @@ export const IACN_DISPLAY: Display = {
 // ------------------------------------------------------------------------------------------------------
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : '—');
 /** A paired difference: its mean, and with two or more seeds its 95% interval. */
-const meanCi = (p: { n: number; mean: number; lo: number; hi: number }) => `${signed(p.mean)}${p.n > 1 ? ` [${signed(p.lo)}, ${signed(p.hi)}]` : ''}`;
+const meanCi = (p: { n: number; mean: number; lo: number; hi: number }) => fmtDiff(p);
 const pm = (v: number[]) => {
   const s = meanStd(v);
   return s.n ? `${f4(s.mean)} ± ${f4(s.std)}` : '—';
@@ -288,16 +288,16 @@ export function pairedSection(records: readonly CellRecord[], models: readonly s
       rows.push([
         `${a} − ${b}`,
         String(auc.n),
-        signed(auc.mean),
-        `[${signed(auc.lo)}, ${signed(auc.hi)}]`,
+        fmtSigned(auc.mean),
+        fmtCi(auc.lo, auc.hi),
         `${wins}/${auc.n}`,
-        signed(g.mean),
-        bs ? `${signed(bs.diff)} [${signed(bs.lo)}, ${signed(bs.hi)}]` : '—',
-        signed(ll.mean),
+        fmtSigned(g.mean),
+        bs ? fmtDiff({ mean: bs.diff, lo: bs.lo, hi: bs.hi }) : '—',
+        fmtSigned(ll.mean),
         reading,
       ]);
       if (b === base) {
-        verdict.push(`${a} ${auc.mean > 0 ? '>' : '≤'} ${b} on test AUC by ${signed(auc.mean)} (95% seed-paired CI [${signed(auc.lo)}, ${signed(auc.hi)}], ${wins}/${auc.n} seeds won): ${auc.n > 1 && auc.lo > 0 ? 'the gain holds' : auc.mean > 0 ? 'ahead, but the interval includes 0' : 'the gain does not hold here'}`);
+        verdict.push(`${a} ${auc.mean > 0 ? '>' : '≤'} ${b} on test AUC by ${fmtSigned(auc.mean)} (95% seed-paired CI ${fmtCi(auc.lo, auc.hi)}, ${wins}/${auc.n} seeds won): ${auc.n > 1 && auc.lo > 0 ? 'the gain holds' : auc.mean > 0 ? 'ahead, but the interval includes 0' : 'the gain does not hold here'}`);
       }
     }
   }
@@ -336,7 +336,7 @@ export function sweepSection(records: readonly CellRecord[], base: string, key: 
     const a = rs.map((r) => r.metrics.all.AUC);
     const s = meanStd(a);
     const paired = seedPaired(records, name, base, 'AUC');
-    rows.push([String(v), String(s.n), pm(rs.map(validOf)), pm(a), pm(rs.map((r) => r.metrics.all.GAUC)), pm(rs.map((r) => r.metrics.all.LogLoss)), paired.n ? `${signed(paired.mean)} (${paired.n} seeds)` : '—']);
+    rows.push([String(v), String(s.n), pm(rs.map(validOf)), pm(a), pm(rs.map((r) => r.metrics.all.GAUC)), pm(rs.map((r) => r.metrics.all.LogLoss)), paired.n ? `${fmtSigned(paired.mean)} (${paired.n} seeds)` : '—']);
     line.push([v, s.mean]);
     band.push([v, s.mean - s.std, s.mean + s.std]);
   }
@@ -396,7 +396,7 @@ function lengthSection(records: readonly CellRecord[], base: string, lengths: nu
     const p = seedPaired(records, `IaCN+${base}${suffix}`, `${base}${suffix}`, 'AUC');
     if (!p.n) continue;
     const aucOf = (m: string) => p.seeds.map((s) => recordsBySeed(records, m).get(s)!.metrics.all.AUC);
-    rows.push([String(L), String(p.n), pm(aucOf(`${base}${suffix}`)), pm(aucOf(`IaCN+${base}${suffix}`)), signed(p.mean), `[${signed(p.lo)}, ${signed(p.hi)}]`]);
+    rows.push([String(L), String(p.n), pm(aucOf(`${base}${suffix}`)), pm(aucOf(`IaCN+${base}${suffix}`)), fmtSigned(p.mean), fmtCi(p.lo, p.hi)]);
     gain.push([L, p.mean]);
     if (p.n > 1) band.push([L, p.lo, p.hi]);
   }
@@ -421,7 +421,7 @@ function bucketSection(records: readonly CellRecord[]): ReportSection | null {
       if (!p.n) continue;
       const n = recordsBySeed(records, base).get(p.seeds[0])!.metrics[g].rows;
       const aucOf = (m: string) => p.seeds.map((s) => recordsBySeed(records, m).get(s)!.metrics[g].AUC);
-      rows.push([base, g, String(n), pm(aucOf(base)), pm(aucOf(`IaCN+${base}`)), signed(p.mean), p.n > 1 ? `[${signed(p.lo)}, ${signed(p.hi)}]` : '—']);
+      rows.push([base, g, String(n), pm(aucOf(base)), pm(aucOf(`IaCN+${base}`)), fmtSigned(p.mean), p.n > 1 ? fmtCi(p.lo, p.hi) : '—']);
       pts.push([b[0], p.mean]);
     }
     if (pts.length) series.push({ name: `IaCN+${base} − ${base}`, points: pts });

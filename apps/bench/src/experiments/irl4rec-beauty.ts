@@ -17,10 +17,14 @@ import { loadSeqData, type SeqData } from '../cells/seqData.js';
 import { file, int, intList, oneOf, str, subsetOf } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
-import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
+import { dataLabel, defineExperiment, modelSeedCells, type CellRecord } from '../experiment.js';
 import { RANKING_MODELS } from '../models/rankingModels.js';
 import { seqBatchingDetail, seqTrain } from '../models/seqModels.js';
 import type { ModelFactory, RankingHyper } from '../models/types.js';
+import { fmtDiff } from '../report/format.js';
+import type { ReportSection } from '../report/sections.js';
+import { recordsBySeed, seedPaired } from '../runner/paired.js';
+import { meanStd } from '../runner/stats.js';
 
 const BACKBONES: Record<string, BackboneKind> = { SASRec: 'sasrec', GRU4Rec: 'gru4rec', BERT4Rec: 'bert4rec' };
 
@@ -149,6 +153,10 @@ export default defineExperiment({
     }
     return { ...d, attribute };
   },
+  sections: (_summary, records, c) => {
+    const s = nonInferioritySection(records, c.models);
+    return s ? [s] : [];
+  },
   runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, factoryOf(ctx.cell.model, ctx.data.attribute, ctx.config.irlLoss), hyperFor(ctx.config, ctx.cell.model), ctx.config),
   display: {
     metrics: ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20', 'epochs', 'epoch_s'],
@@ -156,3 +164,66 @@ export default defineExperiment({
     curveMetric: 'NDCG@10',
   },
 });
+
+/** The metrics the non-inferiority check covers. */
+const CHECKED = ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20'] as const;
+
+/** The backbone a model is compared with (`Irl4Rec+X…` and `X+attributes` → `X`), or null for a backbone. */
+function backboneOf(model: string): string | null {
+  const m = /^Irl4Rec\+(\w+)/.exec(model) ?? /^(\w+)\+attributes$/.exec(model);
+  return m ? m[1] : null;
+}
+
+/**
+ * Every Irl4Rec model (and attribute control) against its backbone on the seeds both finished: mean ± std,
+ * the spec's non-inferiority check (mean ≥ backbone mean − one std of the backbone), and the seed-paired
+ * difference with its 95% t-interval.
+ */
+export function nonInferioritySection(records: readonly CellRecord[], models: readonly string[]): ReportSection | null {
+  const rows: string[][] = [];
+  const verdicts: string[] = [];
+  const stat = (model: string, metric: string, seeds: readonly number[]) => {
+    const by = recordsBySeed(records, model);
+    return meanStd(seeds.map((sd) => by.get(sd)!.metrics.all[metric]));
+  };
+  for (const model of models) {
+    const base = backboneOf(model);
+    if (!base) continue;
+    const checks: Array<{ metric: string; ok: boolean; diff: string }> = [];
+    for (const metric of CHECKED) {
+      const p = seedPaired(records, model, base, metric);
+      if (p.n === 0) continue;
+      const a = stat(model, metric, p.seeds);
+      const b = stat(base, metric, p.seeds);
+      const ok = p.n > 1 ? a.mean >= b.mean - b.std : null;
+      const ahead = p.d.filter((d) => d > 0).length;
+      rows.push([
+        `${model} vs ${base}`,
+        metric,
+        String(p.n),
+        `${a.mean.toFixed(4)} ± ${a.std.toFixed(4)}`,
+        `${b.mean.toFixed(4)} ± ${b.std.toFixed(4)}`,
+        (b.mean - b.std).toFixed(4),
+        ok === null ? '— (1 seed)' : ok ? 'yes' : '**no**',
+        fmtDiff(p),
+        `${ahead}/${p.n}`,
+        `${(((a.mean - b.mean) / b.mean) * 100).toFixed(1)}%`,
+      ]);
+      if (ok !== null) checks.push({ metric, ok, diff: fmtDiff(p) });
+    }
+    if (checks.length && model === `Irl4Rec+${base}`) {
+      const all = checks.every((x) => x.ok);
+      const list = checks.map((x) => `${x.metric} ${x.ok ? 'yes' : 'no'} (Δ ${x.diff})`).join('; ');
+      verdicts.push(`${model} vs ${base}: non-inferior ${all ? 'on every metric' : '**not** on every metric'}: ${list}.`);
+    }
+  }
+  if (!rows.length) return null;
+  return {
+    title: 'Non-inferiority and paired differences: Irl4Rec − backbone',
+    text: [
+      'Required by the spec: non-inferiority, mean ≥ backbone mean − one std (the backbone\'s sample std over the same seeds). Both means are over the seeds both models finished; Δ = model − backbone per seed, mean and 95% t-interval over those seeds; relative Δ = difference of the means over the backbone mean. A gain is a gain and a loss a loss: the check only says whether the loss stays within one std.',
+      ...verdicts.map((v) => `- ${v}`),
+    ],
+    tables: [{ header: ['comparison', 'metric', 'seeds', 'model', 'backbone', 'backbone − std', 'non-inferior', 'Δ [95% CI]', 'seeds ahead', 'relative Δ'], rows }],
+  };
+}

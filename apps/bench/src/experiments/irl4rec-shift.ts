@@ -11,6 +11,7 @@ import { spuriousPropertyData } from '@recsuite/core';
 import { measureShift, shiftModel, type BackboneKind, type ShiftVariant } from '@recsuite/irl4rec';
 import { bool, int, num, oneOf, subsetOf } from '../config/fields.js';
 import { defineExperiment, type CellRecord } from '../experiment.js';
+import { fmtDiff } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 import { seedPaired, type SeedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
@@ -95,13 +96,12 @@ export default defineExperiment({
 });
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(3)}` : '—');
 
 /** Per backbone: the drops, Irl4Rec+X − X (and − X+property) paired by seed with 95% t-intervals, and the verdict. */
 function shiftSection(records: readonly CellRecord[], backbones: readonly string[], margin: number): ReportSection {
   const rows: string[][] = [];
   const verdicts: string[] = [];
-  const ci = (p: SeedPaired) => `${signed(p.mean)} [${signed(p.lo)}, ${signed(p.hi)}]`;
+  const ci = (p: SeedPaired) => fmtDiff({ mean: p.mean, lo: p.lo, hi: p.hi }, 3);
   for (const b of backbones) {
     const irlName = `${IRL}${b}`;
     const ctlName = `${b}${CONTROL}`;

@@ -23,3 +23,21 @@ export function fmtRow(row: SummaryRow | undefined, digits: number): string {
 export function fmtValue(v: number | undefined, digits: number): string {
   return v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 }
+
+/** A signed value (`+0.0034`, `-0.0012`), or `—` when not finite. */
+export function fmtSigned(x: number, digits = 4): string {
+  return Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(digits)}` : '—';
+}
+
+/** An interval of signed values, `[lo, hi]`. */
+export function fmtCi(lo: number, hi: number, digits = 4): string {
+  return `[${fmtSigned(lo, digits)}, ${fmtSigned(hi, digits)}]`;
+}
+
+/**
+ * A difference with its interval, `+0.0034 [-0.0012, +0.0080]`; with `n` given and below 2 (one seed, no
+ * interval) the mean alone.
+ */
+export function fmtDiff(p: { mean: number; lo: number; hi: number; n?: number }, digits = 4): string {
+  return p.n !== undefined && p.n < 2 ? fmtSigned(p.mean, digits) : `${fmtSigned(p.mean, digits)} ${fmtCi(p.lo, p.hi, digits)}`;
+}
