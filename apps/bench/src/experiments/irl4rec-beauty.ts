@@ -24,7 +24,7 @@ import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells, type CellRecord } from '../experiment.js';
 import { RANKING_MODELS } from '../models/rankingModels.js';
-import { seqBatchingDetail, seqTrain } from '../models/seqModels.js';
+import { seqBatchingDetail, seqTrain, transformerSizes } from '../models/seqModels.js';
 import type { ModelFactory, RankingHyper } from '../models/types.js';
 import { fmtDiff } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
@@ -66,19 +66,7 @@ function irlRankingLoss(setting: IrlLoss, backbone: BackboneKind, hyper: Ranking
 /** Irl4Rec (default objective, parallel confounder branch, split item tables) on a backbone, with overrides. */
 function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, loss: IrlLoss): ModelFactory {
   return (t) => {
-    const model = new Irl4Rec({
-      rankingLoss: irlRankingLoss(loss, backbone, t.hyper),
-      numItems: t.numItems,
-      backbone,
-      maxLen: t.hyper.maxLen,
-      dim: t.hyper.dim,
-      blocks: t.hyper.blocks,
-      heads: t.hyper.heads,
-      dropout: t.hyper.dropout,
-      maskProb: t.hyper.maskProb,
-      seed: t.seed,
-      ...extra,
-    });
+    const model = new Irl4Rec({ ...transformerSizes(t), rankingLoss: irlRankingLoss(loss, backbone, t.hyper), backbone, maskProb: t.hyper.maskProb, ...extra });
     // one sampled negative per position (BCE/BPR use it; BERT4Rec's cloze draws its own)
     return { model, train: seqTrain(t, 1, { model: model.rng, backbone: model.backbone.model.rng }) };
   };

@@ -37,19 +37,16 @@ export function seqBatchingDetail(h: Pick<RankingHyper, 'batchSize' | 'maxLen' |
     : `sequence models' training batches: ${h.batchSize} shuffled users, every sequence padded to ${h.maxLen}`;
 }
 
+/** The task's item count, Transformer sizes and seed, as SASRec, BERT4Rec and models built on them take them. */
+export function transformerSizes(t: RankingTask) {
+  const h = t.hyper;
+  return { numItems: t.numItems, maxLen: h.maxLen, dim: h.dim, blocks: h.blocks, heads: h.heads, dropout: h.dropout, seed: t.seed };
+}
+
 /** SASRec (Kang & McAuley 2018). */
 export const sasrecFactory: ModelFactory = (t) => {
   const loss = t.hyper.sasrecLoss ?? 'bce';
-  const model = new SASRec({
-    numItems: t.numItems,
-    maxLen: t.hyper.maxLen,
-    dim: t.hyper.dim,
-    blocks: t.hyper.blocks,
-    heads: t.hyper.heads,
-    dropout: t.hyper.dropout,
-    loss,
-    seed: t.seed,
-  });
+  const model = new SASRec({ ...transformerSizes(t), loss });
   return { model, train: seqTrain(t, loss === 'bce' ? 1 : 0, { model: model.rng }) };
 };
 
@@ -62,15 +59,6 @@ export const gru4recFactory: ModelFactory = (t) => {
 
 /** BERT4Rec (Sun et al. 2019). */
 export const bert4recFactory: ModelFactory = (t) => {
-  const model = new BERT4Rec({
-    numItems: t.numItems,
-    maxLen: t.hyper.maxLen,
-    dim: t.hyper.dim,
-    blocks: t.hyper.blocks,
-    heads: t.hyper.heads,
-    dropout: t.hyper.dropout,
-    maskProb: t.hyper.maskProb,
-    seed: t.seed,
-  });
+  const model = new BERT4Rec({ ...transformerSizes(t), maskProb: t.hyper.maskProb });
   return { model, train: seqTrain(t, 0, { model: model.rng }) };
 };
