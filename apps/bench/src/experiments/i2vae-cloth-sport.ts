@@ -17,6 +17,8 @@ import {
   FRESH_PREFIX,
   crossDomainEvalCases,
   crossDomainItemPools,
+  crossDomainHistory,
+  crossDomainOther,
   crossDomainRowLabels,
   crossDomainValidationSplit,
   drawCrossDomainNegatives,
@@ -34,10 +36,11 @@ import { trainAndTest } from '../cells/trainCell.js';
 import { file, int, num, subsetOf } from '../config/fields.js';
 import { defineExperiment, modelSeedCells, type CellRecord, type CellResult } from '../experiment.js';
 import { crossDomainSeqBatches, crossDomainSeqCases, type CrossDomainSeqMode } from '../models/i2vaeModels.js';
+import { OrderProbe, globalItemOrder } from '../models/orderProbe.js';
 import { fmtCi, fmtDiff, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 
-const MODELS = ['i2VAE', 'SASRec', 'SASRec:merged', 'i2VAE:no-psg', 'i2VAE:no-denoise', 'i2VAE:no-cross'] as const;
+const MODELS = ['i2VAE', 'SASRec', 'SASRec:merged', 'i2VAE:no-psg', 'i2VAE:no-denoise', 'i2VAE:no-cross', 'Order'] as const;
 type ModelName = (typeof MODELS)[number];
 const KS = [1, 5, 10];
 /** Groups whose per-epoch test metrics are kept for the paper-style column. */
@@ -143,6 +146,7 @@ export default defineExperiment({
       `negatives: per row, ${c.negatives} uniform items of its target domain (items occurring in that domain's column of the evaluated file) minus the row's target-domain sequence, drawn once per seed and stored in negatives/ (the official code re-draws them every epoch); rank = negatives scoring ≥ the target`,
       'groups (core crossDomainGroups): cold-start = empty target-domain history; overlapping = cold-start with a non-empty other domain, no-history = both empty; long-tailed = target-domain length (target included) ≤ int(mean of the lengths > 2 among the shortest 80%) = 4 in both domains (includes every cold-start row); `fresh/…` = the same on the test rows whose user has no training row (609 test rows belong to users whose training row holds the test target in its other-domain column)',
       `i2VAE (official sizes: d ${c.dim}, 2 blocks, 1 head, history ${c.maxLen}, augmented ${2 * c.maxLen}; λ_a ${c.lambdaA}, λ_t ${c.lambdaT}; Adam lr ${c.lr}, batch ${c.batchSize}${c.lengthGroups > 1 ? `; encoder blocks on at most ${c.lengthGroups} length groups` : ''}); pseudo items from a LightGCN (${c.psgDim}-d, 3 layers, batch ${c.psgBatchSize}, lr ${c.psgLr}, ${c.psgEpochs} epochs) over train, validation and test histories (never a target), top-20 per domain outside the user's items, generated once per seed (psg/). Ablations: no-psg (augmented sequence = real history), no-denoise (λ_a = 0), no-cross (λ_t = 0)`,
+      '`Order` (a data probe, not a method; nothing trained or selected): the item order that every sequence of the files follows, built from the training rows and the histories of the validation and test rows (never a target; smallest id first among ties); a row\'s candidate scores −(its position − the position of the row\'s last history item: target domain, else the other domain) when it comes after that item, and all others tie below. What it reaches is what the file order alone gives',
       `SASRec (d ${c.sasrecDim}, 2 blocks, 1 head, dropout 0.2, BCE with one target-domain negative, lr ${c.sasrecLr}, batch ${c.sasrecBatchSize}) on the target-domain sequence (history ${c.maxLen}); SASRec:merged on the other-domain sequence followed by the target-domain sequence (history ${2 * c.maxLen}), next-item targets only inside the target-domain part`,
       `selection: every model validated every epoch on the mean over both domains of all-row NDCG@10 (${c.negatives} negatives), best weights restored, stop after ${c.patience} epochs without improvement (at most ${c.epochs}). Paper-style "${BEST.trim()}": the test set is also evaluated after every epoch and the best value of each metric over epochs is reported beside, labelled — never used for selection`,
       `seeds: ${c.seeds} (initialisation, batches, training negatives, dropout, PSG, and the stored evaluation negatives); the data split is the same for every seed and model, so per-row results pair up across models`,
@@ -213,7 +217,13 @@ export default defineExperiment({
       },
     });
     let result: CellResult;
-    if ((I2VAE_VARIANTS as readonly string[]).includes(name)) {
+    if (name === 'Order') {
+      // data probe: no training; the last history item (target domain, else the other domain) and the file order
+      const order = globalItemOrder(orderSequences(d), d.numItems);
+      const t = await evaluateRanking(new OrderProbe(order), crossDomainSeqCases(d.test, 'merged'), { maxLen: 1, batchSize: c.evalBatchSize, ks: KS, negatives: testNeg, groups: (k) => d.testLabels[k] });
+      testRanks = t.ranks;
+      result = { metrics: t.groups, curve: [], info: { trained: false, cyclicItems: order.cyclic } };
+    } else if ((I2VAE_VARIANTS as readonly string[]).includes(name)) {
       const variant = name as I2VAEVariant;
       const settings = variantSettings(variant, { lambdaA: c.lambdaA, lambdaT: c.lambdaT });
       const pseudo = settings.pseudo ? await storedPseudo(runDir, d, seed, { epochs: c.psgEpochs, dim: c.psgDim, batchSize: c.psgBatchSize, lr: c.psgLr, signal: ctx.signal }, ctx.log, (s) => { ctx.progress.phase('pseudo items'); ctx.progress.note(s); }) : null;
@@ -281,6 +291,15 @@ export default defineExperiment({
   },
   sections: (_summary, records, c) => i2vaeSections(records, c.bootstrap),
 });
+
+/** The sequences the `Order` probe is built from: training rows whole, validation and test rows without their targets. */
+function* orderSequences(d: Data): Generator<Int32Array> {
+  for (const r of d.train) yield* r.seqs;
+  for (const r of [...d.valid, ...d.test]) {
+    yield crossDomainOther(r);
+    yield crossDomainHistory(r);
+  }
+}
 
 /** Pooled row groups of the test file, from the stored row bits. */
 const GROUPS: Array<[string, (b: number) => boolean]> = [
@@ -352,7 +371,7 @@ function i2vaeSections(records: readonly CellRecord[], resamples: number): Repor
     {
       title: 'Reading the results',
       text: [
-        'The Cloth×Sport sequences follow one global item order, not time; "next item" here means the last item of that order.',
+        'The Cloth×Sport sequences follow one global item order, not time; "next item" here means the last item of that order. The `Order` row (a data probe, not a method) shows how much of each metric that order alone gives: a model that reads the last history item (SASRec) can learn part of it, a model that pools the history without positions (i2VAE\'s encoders, as in the official code) cannot.',
         `Columns marked "${BEST.trim()}" take, per metric, the best test value over epochs (the paper's protocol); they are optimistic and are never used for selection.`,
         'Test rows of users who also have a training row can leak (the training row\'s other-domain column may hold the test target): compare with the fresh/ groups.',
       ],
