@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findExperiment } from '../src/cli.js';
 import type { CellRecord } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
-import { nonInferioritySection } from '../src/experiments/irl4rec-beauty.js';
+import { irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel } from '../src/experiments/irl4rec-beauty.js';
 import { planRun, runExperiment } from '../src/runner/run.js';
 import { readJson, tmpDir } from './helpers.js';
 
@@ -52,6 +52,28 @@ describe('irl4rec-beauty, tiny, end to end', () => {
     // without an attribute model, the file is not needed
     const plain = [{ source: '--set', values: { ...TINY, dataset: path.join(data, 'Beauty.txt'), models: 'SASRec' }, text: true }];
     expect(planRun(exp, { layers: plain, outDir: tmpDir() }).cells).toHaveLength(1);
+  });
+});
+
+describe('irl4rec-beauty model names with @ overrides', () => {
+  it('merges the overrides over the variant\'s options, and keeps the base name for per-model hyper-parameters', () => {
+    expect(irl4recOptionsOf('Irl4Rec+SASRec:no-confounder@beta=0@sigma=0', null)).toEqual({ backbone: 'sasrec', options: { confounder: 'none', beta: 0, sigma: 0 } });
+    expect(irl4recOptionsOf('Irl4Rec+GRU4Rec@alpha=0.5@gamma=0.01', null)).toEqual({ backbone: 'gru4rec', options: { alpha: 0.5, gamma: 0.01 } });
+    expect(irl4recOptionsOf('Irl4Rec+SASRec:gamma0@sigma=0.05', null).options).toEqual({ gamma: 0, sigma: 0.05 });
+    expect(parseIrl4RecModel('Irl4Rec+BERT4Rec@sigma=0').head).toBe('Irl4Rec+BERT4Rec');
+    const exp = findExperiment('irl4rec-beauty', EXPERIMENTS);
+    const layers = [{ source: '--set', values: { ...TINY, dataset: path.join(tinyBeauty(), 'Beauty.txt'), models: 'SASRec,Irl4Rec+SASRec@sigma=0' }, text: true }];
+    expect(planRun(exp, { layers, outDir: tmpDir() }).cells.map((c) => c.model)).toEqual(['SASRec', 'Irl4Rec+SASRec@sigma=0']);
+  });
+
+  it('refuses unknown keys, bad values, overrides on a backbone and names out of canonical order, naming the key', () => {
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=-1')).toThrow(/config key "models": bad value in "@sigma=-1"/);
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@alpha=2')).toThrow(/bad value in "@alpha=2"/);
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@lr=1')).toThrow(/bad override "@lr=1".*alpha, beta, gamma, sigma/);
+    expect(() => parseIrl4RecModel('SASRec@sigma=0')).toThrow(/only Irl4Rec models take Irl4Rec options/);
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@beta=0')).toThrow(/write it "Irl4Rec\+SASRec@beta=0@sigma=0"/);
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@sigma=0.1')).toThrow(/sets sigma twice/);
+    expect(() => parseIrl4RecModel('Irl4Rec+LightGCN')).toThrow(/unknown model "Irl4Rec\+LightGCN"/);
   });
 });
 

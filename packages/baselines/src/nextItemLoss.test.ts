@@ -128,7 +128,7 @@ describeBackends('next-item losses', () => {
     const [ta, tb] = [randomNormal([7, 3], 1, rng) as tf.Tensor2D, randomNormal([7, 2], 1, rng) as tf.Tensor2D]; // 5 items + padding + [mask]
     const [a, b] = [randomNormal([4, 3], 1, rng) as tf.Tensor2D, randomNormal([4, 2], 1, rng) as tf.Tensor2D];
     const targets = Int32Array.from([2, 5, 1, 5]);
-    const joint = (x: tf.Tensor[]) => softmaxLoss(tf.concat([x[0], x[1]], 1), tf.concat([x[2], x[3]], 1), targets, 5);
+    const joint = (x: tf.Tensor[]) => softmaxLoss(tf.concat([x[0], x[1]], 1) as tf.Tensor2D, tf.concat([x[2], x[3]], 1) as tf.Tensor2D, targets, 5);
     const summed = (x: tf.Tensor[]) => {
       const sa = softmaxScores(x[0] as tf.Tensor2D, x[2] as tf.Tensor2D, targets, 5);
       const sb = softmaxScores(x[1] as tf.Tensor2D, x[3] as tf.Tensor2D, targets, 5);

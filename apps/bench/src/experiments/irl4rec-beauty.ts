@@ -19,7 +19,8 @@ import { Irl4Rec, backboneRankingLoss, type BackboneKind, type Irl4RecConfig, ty
 import path from 'node:path';
 import { runSeqRankingCell } from '../cells/rankingCell.js';
 import { loadSeqData, type SeqData } from '../cells/seqData.js';
-import { file, int, intList, oneOf, str, subsetOf } from '../config/fields.js';
+import { atSuffix, nonNegativeNumber, parseAtOverrides, unitNumber, type OverrideParsers } from '../config/atOverrides.js';
+import { file, int, intList, nameList, oneOf, str } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
 import { dataLabel, defineExperiment, modelSeedCells, type CellRecord } from '../experiment.js';
@@ -54,7 +55,28 @@ const VARIANTS: Record<string, (a: SingleAttribute | null) => Partial<Irl4RecCon
 };
 /** The "backbone + the same attributes" control: Irl4Rec's network on the joint score, used at test too. */
 const CONTROL = (a: SingleAttribute | null): Partial<Irl4RecConfig> => ({ confounder: 'attributes', ...a, alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
-const needsAttribute = (model: string) => model.endsWith(':attributes') || model.endsWith('+attributes');
+/** Irl4Rec options a model name may override after `@` (`Irl4Rec+SASRec:no-confounder@sigma=0`), in canonical order. */
+type Irl4RecOverrides = Pick<Irl4RecConfig, 'alpha' | 'beta' | 'gamma'> & { sigma: number };
+const OVERRIDE_PARSERS: OverrideParsers<Irl4RecOverrides> = { alpha: unitNumber, beta: nonNegativeNumber, gamma: nonNegativeNumber, sigma: nonNegativeNumber };
+
+/**
+ * A model name's base (before `@`) and its Irl4Rec overrides, which must be written in canonical order; a
+ * `ConfigError` on `key` when malformed.
+ */
+export function parseIrl4RecModel(name: string, key = 'models'): { head: string; overrides: Partial<Irl4RecOverrides> } {
+  const head = name.split('@')[0];
+  if (!MODEL_NAMES.includes(head)) throw new ConfigError(key, `unknown model "${name}": expected one of ${MODEL_NAMES.join(', ')}, an Irl4Rec model optionally with @key=value overrides (${Object.keys(OVERRIDE_PARSERS).join(', ')})`);
+  const only = () => (head.startsWith('Irl4Rec+') ? null : 'only Irl4Rec models take Irl4Rec options');
+  const parsed = parseAtOverrides(name, OVERRIDE_PARSERS, key, only);
+  const ordered = Object.fromEntries(Object.keys(OVERRIDE_PARSERS).filter((k) => k in parsed.overrides).map((k) => [k, parsed.overrides[k as keyof Irl4RecOverrides]]));
+  const canonical = head + atSuffix(ordered);
+  if (canonical !== name) throw new ConfigError(key, `"${name}": write it "${canonical}" (overrides in the order ${Object.keys(OVERRIDE_PARSERS).join(', ')})`);
+  return parsed;
+}
+const needsAttribute = (model: string) => {
+  const head = model.split('@')[0];
+  return head.endsWith(':attributes') || head.endsWith('+attributes');
+};
 
 /** Irl4Rec's ranking loss: as set, or (`backbone`) the loss its backbone trains with where Irl4Rec has it. */
 type IrlLoss = 'backbone' | RankingLossKind;
@@ -72,13 +94,24 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, l
   };
 }
 
+/**
+ * The Irl4Rec options of an Irl4Rec or control model name (its variant's, then its `@` overrides), given the
+ * items' attribute (null when no model of the run needs it).
+ */
+export function irl4recOptionsOf(name: string, attribute: SingleAttribute | null): { backbone: BackboneKind; options: Partial<Irl4RecConfig> } {
+  const { head, overrides } = parseIrl4RecModel(name);
+  const control = /^(\w+)\+attributes$/.exec(head);
+  if (control) return { backbone: BACKBONES[control[1]], options: CONTROL(attribute) };
+  const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(head);
+  if (!m) throw new ConfigError('models', `"${name}" is not an Irl4Rec model`);
+  return { backbone: BACKBONES[m[1]], options: { ...VARIANTS[m[2] ?? ''](attribute), ...overrides } };
+}
+
 /** The factory of a model name, given the items' attribute (null when no model of the run needs it). */
 function factoryOf(name: string, attribute: SingleAttribute | null, loss: IrlLoss): ModelFactory {
   if (name in BACKBONES) return RANKING_MODELS[name as keyof typeof RANKING_MODELS];
-  const control = /^(\w+)\+attributes$/.exec(name);
-  if (control) return irl4recFactory(BACKBONES[control[1]], CONTROL(attribute), loss);
-  const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(name)!;
-  return irl4recFactory(BACKBONES[m[1]], VARIANTS[m[2] ?? ''](attribute), loss);
+  const { backbone, options } = irl4recOptionsOf(name, attribute);
+  return irl4recFactory(backbone, options, loss);
 }
 
 const MODEL_NAMES: string[] = [];
@@ -105,7 +138,12 @@ export default defineExperiment({
   status: 'ready',
   schema: {
     dataset: file('amazon-beauty/Beauty.txt', 'sequence file: one user per line, "user item1 item2 ..." in time order'),
-    models: subsetOf(MODEL_NAMES, DEFAULT_MODELS, 'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes)'),
+    models: nameList(
+      DEFAULT_MODELS,
+      (name, key) => void parseIrl4RecModel(name, key),
+      `a non-empty list of distinct models: ${MODEL_NAMES.join(', ')}; an Irl4Rec model may carry @key=value overrides (${Object.keys(OVERRIDE_PARSERS).join(', ')})`,
+      'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes; an Irl4Rec model may override alpha, beta, gamma, sigma after @, e.g. Irl4Rec+SASRec@sigma=0)',
+    ),
     irlLoss: oneOf(['backbone', 'bce', 'bpr', 'ce'] as const, 'backbone', 'Irl4Rec\'s ranking loss L: backbone = the loss its backbone trains with (sasrecLoss; GRU4Rec ce when gru4recLoss is ce, else bce; BERT4Rec ce), or bce / bpr (one sampled negative) / ce (full softmax)'),
     attributes: str('Beauty_item2attributes.json', 'item → attribute-ids JSON beside the dataset (the :attributes variant and the X+attributes control read each item\'s first attribute)'),
     seeds: int(3, { min: 1, max: 100, doc: 'number of seeds' }),
@@ -132,7 +170,7 @@ export default defineExperiment({
     details: [
       `data: ${path.basename(c.dataset)} (one user per line, items in time order)`,
       'split: per user, last item = test target, second-last = validation target, the rest = training',
-      `Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables; ranking loss L ${c.irlLoss === 'backbone' ? `= the backbone's (SASRec ${c.sasrecLoss}, GRU4Rec ${c.gru4recLoss === 'ce' ? 'ce' : 'bce'}, BERT4Rec ce; ce = full softmax, bce = one sampled negative)` : c.irlLoss}; test scores use the adjustment part only`,
+      `Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables; ranking loss L ${c.irlLoss === 'backbone' ? `= the backbone's (SASRec ${c.sasrecLoss}, GRU4Rec ${c.gru4recLoss === 'ce' ? 'ce' : 'bce'}, BERT4Rec ce; ce = full softmax, bce = one sampled negative)` : c.irlLoss}; test scores use the adjustment part only; a name's @key=value overrides that option (e.g. @sigma=0: t = μ_t in training too)`,
       ...(c.models.some(needsAttribute)
         ? [`attributes: each item's first attribute in ${c.attributes} (brand or category, as listed); Irl4Rec+X:attributes = Irl4Rec with the attribute confounder branch (default α, β, γ); X+attributes = the same network with α = 1, γ = 0, β = 0, scored with ⟨μ_t, e^t⟩ + ⟨s, e^s⟩ at test (the backbone given the same attributes)`]
         : []),
@@ -155,7 +193,7 @@ export default defineExperiment({
     const s = nonInferioritySection(records, c.models);
     return s ? [s] : [];
   },
-  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, factoryOf(ctx.cell.model, ctx.data.attribute, ctx.config.irlLoss), hyperFor(ctx.config, ctx.cell.model), ctx.config),
+  runCell: (ctx) => runSeqRankingCell(ctx, ctx.data, factoryOf(ctx.cell.model, ctx.data.attribute, ctx.config.irlLoss), hyperFor(ctx.config, parseIrl4RecModel(ctx.cell.model).head), ctx.config),
   display: {
     metrics: ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20', 'epochs', 'epoch_s'],
     chartMetrics: ['HR@10', 'NDCG@10'],

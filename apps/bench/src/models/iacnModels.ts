@@ -8,6 +8,7 @@
  */
 import { GradientMixOptimizer, IaCN, type IacnBase, type IacnOptions } from '@recsuite/iacn';
 import { Adam, ctrBatches } from '@recsuite/core';
+import { atSuffix, boolean, nonNegativeNumber, parseAtOverrides, positiveInt, unitNumber, type OverrideParsers } from '../config/atOverrides.js';
 import { ConfigError } from '../errors.js';
 import { CTR_MODELS, ctrModelConfig, type BuiltCtr, type CtrTask } from './ctrModels.js';
 
@@ -31,16 +32,16 @@ export interface IacnOverrides {
 }
 
 /** How each override key's value is read (undefined: malformed). */
-const OVERRIDE_PARSERS: { [K in keyof IacnOverrides]-?: (v: string) => IacnOverrides[K] | undefined } = {
-  delta: (v) => (/^[0-9.]+$/.test(v) && Number(v) <= 1 ? Number(v) : undefined),
-  lambda: (v) => (/^[0-9.]+$/.test(v) && Number.isFinite(Number(v)) ? Number(v) : undefined),
-  maxLen: (v) => (/^[1-9][0-9]*$/.test(v) ? Number(v) : undefined),
-  candidateOnly: (v) => (v === 'true' ? true : v === 'false' ? false : undefined),
-  dynamicK: (v) => (v === 'true' ? true : v === 'false' ? false : undefined),
+const OVERRIDE_PARSERS: OverrideParsers<IacnOverrides> = {
+  delta: unitNumber,
+  lambda: nonNegativeNumber,
+  maxLen: positiveInt,
+  candidateOnly: boolean,
+  dynamicK: boolean,
   auxLoss: (v) => (v === 'pointwise' || v === 'sampledSoftmax' ? v : undefined),
   mixScope: (v) => (v === 'own' || v === 'embeddings' ? v : undefined),
-  capsules: (v) => (/^[1-9][0-9]*$/.test(v) ? Number(v) : undefined),
-  routingIters: (v) => (/^[1-9][0-9]*$/.test(v) ? Number(v) : undefined),
+  capsules: positiveInt,
+  routingIters: positiveInt,
 };
 
 /** The override keys, `maxLen` first (the only one a base model takes). */
@@ -61,7 +62,7 @@ export interface IacnModelSpec {
  * model); throws a `ConfigError` on `key` (default `models`).
  */
 export function parseIacnModel(name: string, key = 'models'): IacnModelSpec {
-  const [head, ...opts] = name.split('@');
+  const head = name.split('@')[0];
   const iacn = head.startsWith('IaCN+');
   const rest = iacn ? head.slice(5) : head;
   const wide = rest.endsWith(':2d');
@@ -69,24 +70,14 @@ export function parseIacnModel(name: string, key = 'models'): IacnModelSpec {
   if (!(IACN_BASES as readonly string[]).includes(base) || (iacn && wide)) {
     throw new ConfigError(key, `unknown IaCN experiment model "${name}" (expected [IaCN+]DIN|WideDeep|DIEN, <base>:2d, with optional @key=value overrides: ${IACN_OVERRIDE_KEYS.join(', ')})`);
   }
-  const overrides: Record<string, unknown> = {};
-  for (const o of opts) {
-    const eq = o.indexOf('=');
-    const k = o.slice(0, eq) as keyof IacnOverrides;
-    const parse = eq > 0 ? OVERRIDE_PARSERS[k] : undefined;
-    if (!parse) throw new ConfigError(key, `bad override "@${o}" in "${name}" (expected @key=value, key one of ${IACN_OVERRIDE_KEYS.join(', ')})`);
-    if (!iacn && k !== 'maxLen') throw new ConfigError(key, `"@${o}" in "${name}": only IaCN models take IaCN options (a base model takes @maxLen=)`);
-    const v = parse(o.slice(eq + 1));
-    if (v === undefined) throw new ConfigError(key, `bad value in "@${o}" of "${name}"`);
-    overrides[k] = v;
-  }
-  return { iacn, base, wide, overrides: overrides as IacnOverrides };
+  const only = (k: keyof IacnOverrides) => (!iacn && k !== 'maxLen' ? 'only IaCN models take IaCN options (a base model takes @maxLen=)' : null);
+  const { overrides } = parseAtOverrides(name, OVERRIDE_PARSERS, key, only);
+  return { iacn, base, wide, overrides };
 }
 
 /** The name of a sweep or length-study cell. */
 export function iacnModelName(spec: IacnModelSpec): string {
-  const o = Object.entries(spec.overrides).map(([k, v]) => `@${k}=${v}`).join('');
-  return `${spec.iacn ? 'IaCN+' : ''}${spec.base}${spec.wide ? ':2d' : ''}${o}`;
+  return `${spec.iacn ? 'IaCN+' : ''}${spec.base}${spec.wide ? ':2d' : ''}${atSuffix(spec.overrides)}`;
 }
 
 /** The IaCN options a cell name overrides (every override but `maxLen`). */
