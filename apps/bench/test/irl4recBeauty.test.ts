@@ -60,6 +60,7 @@ describe('irl4rec-beauty model names with @ overrides', () => {
     expect(irl4recOptionsOf('Irl4Rec+SASRec:no-confounder@beta=0@sigma=0', null)).toEqual({ backbone: 'sasrec', options: { confounder: 'none', beta: 0, sigma: 0 } });
     expect(irl4recOptionsOf('Irl4Rec+GRU4Rec@alpha=0.5@gamma=0.01', null)).toEqual({ backbone: 'gru4rec', options: { alpha: 0.5, gamma: 0.01 } });
     expect(irl4recOptionsOf('Irl4Rec+SASRec:gamma0@sigma=0.05', null).options).toEqual({ gamma: 0, sigma: 0.05 });
+    expect(irl4recOptionsOf('Irl4Rec+SASRec@head=identity', null).options).toEqual({ adjustmentHead: 'identity' });
     expect(parseIrl4RecModel('Irl4Rec+BERT4Rec@sigma=0').head).toBe('Irl4Rec+BERT4Rec');
     const exp = findExperiment('irl4rec-beauty', EXPERIMENTS);
     const layers = [{ source: '--set', values: { ...TINY, dataset: path.join(tinyBeauty(), 'Beauty.txt'), models: 'SASRec,Irl4Rec+SASRec@sigma=0' }, text: true }];
@@ -69,7 +70,8 @@ describe('irl4rec-beauty model names with @ overrides', () => {
   it('refuses unknown keys, bad values, overrides on a backbone and names out of canonical order, naming the key', () => {
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=-1')).toThrow(/config key "models": bad value in "@sigma=-1"/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@alpha=2')).toThrow(/bad value in "@alpha=2"/);
-    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@lr=1')).toThrow(/bad override "@lr=1".*alpha, beta, gamma, sigma/);
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@lr=1')).toThrow(/bad override "@lr=1".*alpha, beta, gamma, sigma, head/);
+    expect(() => parseIrl4RecModel('Irl4Rec+SASRec@head=mlp')).toThrow(/bad value in "@head=mlp"/);
     expect(() => parseIrl4RecModel('SASRec@sigma=0')).toThrow(/only Irl4Rec models take Irl4Rec options/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@beta=0')).toThrow(/write it "Irl4Rec\+SASRec@beta=0@sigma=0"/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@sigma=0.1')).toThrow(/sets sigma twice/);

@@ -42,6 +42,9 @@ export type TestScoreKind = 'adjustment' | 'joint';
 /** Independence penalty `D(t, s)` added to the objective (ours; default none, as in DIB's practical form). */
 export type IndependenceKind = 'none' | 'hsic' | 'club';
 
+/** Mean of the adjustment encoder: a linear layer on `h` (`linear`) or `h` itself (`identity`). */
+export type AdjustmentHeadKind = 'linear' | 'identity';
+
 /** Configuration of {@link Irl4Rec}: a plain, JSON-serialisable object. */
 export interface Irl4RecConfig {
   /** Number of items (ids `1..numItems`; 0 is padding). */
@@ -82,6 +85,13 @@ export interface Irl4RecConfig {
    * (log-variance head) with the full `β·KL(N(μ_t, σ_t²) ‖ N(0, I))` as compression.
    */
   sigma: number | 'learned';
+  /**
+   * Mean of the adjustment encoder: `linear` (default; `μ_t = W h + b`, core's `GaussianHead`) or
+   * `identity` (`μ_t = h`, ours: the backbone's state is the mean, so the score scale stays the backbone's;
+   * with a learned σ the log-variance head still reads `h`). On Beauty with full-softmax CE the linear mean
+   * overfits (see the package README).
+   */
+  adjustmentHead: AdjustmentHeadKind;
   /** Weight α of the joint term `L([t‖s])` (DIB tuned 0.1–0.2). Default 0.2. */
   alpha: number;
   /** Weight β of the compression term. Default 1e-3. */
@@ -123,6 +133,7 @@ export const IRL4REC_DEFAULTS: Readonly<Omit<Irl4RecConfig, 'numItems' | 'confou
   rankingLoss: 'bce',
   numNegatives: 1,
   sigma: 0.1,
+  adjustmentHead: 'linear',
   alpha: 0.2,
   beta: 1e-3,
   gamma: 0.05,
@@ -182,6 +193,7 @@ export function irl4recConfig(cfg: Partial<Irl4RecConfig> & { numItems: number }
   need(['bce', 'bpr', 'ce'].includes(c.rankingLoss), 'rankingLoss', "one of 'bce', 'bpr', 'ce'");
   need(isInt(c.numNegatives, 1), 'numNegatives', 'an integer >= 1');
   need(c.sigma === 'learned' || (typeof c.sigma === 'number' && c.sigma >= 0 && Number.isFinite(c.sigma)), 'sigma', "a number >= 0 or 'learned'");
+  need(['linear', 'identity'].includes(c.adjustmentHead), 'adjustmentHead', "one of 'linear', 'identity'");
   need(inRange(c.alpha, 0, 1), 'alpha', 'a number in [0, 1]');
   need(inRange(c.beta, 0, Infinity), 'beta', 'a number >= 0');
   need(inRange(c.gamma, 0, 1), 'gamma', 'a number in [0, 1]');

@@ -30,6 +30,7 @@ describe('Irl4Rec config', () => {
     expect(() => irl4recConfig({ numItems: 2, confounder: 'attributes', numAttributes: 1, itemAttributes: [0, 1, 4] })).toThrow(/item 2 has 4/);
     expect(() => irl4recConfig({ numItems: 5, confounder: 'none', independence: 'hsic' })).toThrow(/config.independence/);
     expect(() => irl4recConfig({ numItems: 5, confounder: 'none', testScore: 'joint' })).toThrow(/config.testScore must be 'adjustment' when confounder is 'none'/);
+    expect(() => irl4recConfig({ numItems: 5, adjustmentHead: 'mlp' as 'linear' })).toThrow(/config.adjustmentHead must be one of 'linear', 'identity', got "mlp"/);
   });
 });
 
@@ -61,6 +62,36 @@ describeBackends(
         tf.dispose([all, cand, sc]);
         opt.dispose();
         m.dispose();
+      });
+    }
+
+    for (const backbone of ['sasrec', 'gru4rec', 'bert4rec'] as const) {
+      it(`${backbone}: adjustmentHead identity scores with the backbone's own state (μ_t = h), trains without the mean layer`, () => {
+        const m = small(backbone, { adjustmentHead: 'identity', confounder: 'none' });
+        const mean = m.adjustment.muLayer.variables();
+        const trained = new Set(m.variables());
+        expect(mean.some((v) => trained.has(v))).toBe(false);
+        const opt = new Adam({ lr: 0.01 });
+        m.setTraining(true);
+        opt.step(() => m.loss(trainBatch()), m.variables());
+        const before = tf.memory().numTensors;
+        opt.step(() => m.loss(trainBatch()), m.variables());
+        expect(tf.memory().numTensors).toBe(before);
+        m.setTraining(false);
+        // the backbone's baseline model scores ⟨h, e⟩ with the same encoder and item table (BERT4Rec: its head too,
+        // plus an output bias that Irl4Rec does not use, which is still at its initial 0)
+        const ours = m.scoreAll(evalBatch);
+        const base = m.backbone.model.scoreAll(evalBatch);
+        expectClose(ours, base.arraySync().flat(), 1e-4);
+        // the linear head gives other scores from the same weights
+        const lin = small(backbone, { confounder: 'none' });
+        const other = lin.scoreAll(evalBatch);
+        const plain = lin.backbone.model.scoreAll(evalBatch);
+        expect(Math.max(...other.dataSync().map((x, i) => Math.abs(x - plain.dataSync()[i])))).toBeGreaterThan(1e-3);
+        tf.dispose([ours, base, other, plain]);
+        opt.dispose();
+        m.dispose();
+        lin.dispose();
       });
     }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dense, Embedding, GaussianHead, Rng, klStandardNormal, randomNormal, type SeqBatch } from '@recsuite/core';
+import { Dense, Embedding, GaussianHead, Rng, klStandardNormal, randomNormal, reparameterize, type SeqBatch } from '@recsuite/core';
 import { AttributeConfounder } from './attributeConfounder.js';
 import { ItemDotModel, lastPosition, softmaxLossOfScores, softmaxScores, targetRows } from '@recsuite/baselines';
 import { Backbone, type PreparedBatch } from './backbone.js';
@@ -72,9 +72,15 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     this.rng = init.fork();
   }
 
-  /** Every trained variable (the log-variance layer only with `sigma: 'learned'`; CLUB's q when used). */
+  /**
+   * Every trained variable (the log-variance layer only with `sigma: 'learned'`, the mean layer only with
+   * `adjustmentHead: 'linear'`; CLUB's q when used).
+   */
   override variables(): tf.Variable[] {
-    const skip = new Set(this.config.sigma === 'learned' ? [] : this.adjustment.logVarLayer.variables());
+    const skip = new Set([
+      ...(this.config.sigma === 'learned' ? [] : this.adjustment.logVarLayer.variables()),
+      ...(this.config.adjustmentHead === 'linear' ? [] : this.adjustment.muLayer.variables()),
+    ]);
     return Object.values(this.namedVariables()).filter((v) => !skip.has(v));
   }
 
@@ -132,11 +138,11 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     return tf.tidy(() => {
       const h = this.backbone.rows(p, this.training);
       const g = this.adjustment.apply(h, { training: false });
-      const mu = g.mu as tf.Tensor2D;
+      const mu = this.adjustmentMean(h, g.mu as tf.Tensor2D);
       let t: tf.Tensor2D = mu;
       let compression: tf.Scalar;
       if (c.sigma === 'learned') {
-        if (this.training) t = this.adjustment.apply(h, { training: true, rng: this.rng }).z as tf.Tensor2D;
+        if (this.training) t = reparameterize(mu, g.logVar, this.rng) as tf.Tensor2D;
         compression = tf.mean(klStandardNormal(mu, g.logVar)) as tf.Scalar; // full KL (ours)
       } else {
         if (this.training && c.sigma > 0) t = tf.add(mu, tf.mul(randomNormal(mu.shape, 1, this.rng), c.sigma)) as tf.Tensor2D;
@@ -200,6 +206,11 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     });
   }
 
+  /** `μ_t`: the linear head's output `linearMu`, or `h` itself with `adjustmentHead: 'identity'`. */
+  private adjustmentMean(h: tf.Tensor2D, linearMu: tf.Tensor2D): tf.Tensor2D {
+    return this.config.adjustmentHead === 'identity' ? h : linearMu;
+  }
+
   /** `n` distinct row indices out of `m` (all rows when `n = m`), from the model's stream. */
   private penaltyRows(m: number, n: number): tf.Tensor1D {
     if (n >= m) return tf.range(0, m, 1, 'int32') as tf.Tensor1D;
@@ -224,7 +235,7 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     return tf.tidy(() => {
       const input = this.backbone.queryInput(batch);
       const h = this.backbone.query(input);
-      const mu = this.adjustment.muLayer.apply(h) as tf.Tensor2D;
+      const mu = this.config.adjustmentHead === 'identity' ? h : (this.adjustment.muLayer.apply(h) as tf.Tensor2D);
       if (this.config.testScore !== 'joint') return mu;
       const attrs = this.attributeBranch;
       const hs = attrs ? lastPosition(attrs.encode(input)) : this.confounderBackbone ? this.confounderBackbone.query(input) : h;

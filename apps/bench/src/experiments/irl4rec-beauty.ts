@@ -15,7 +15,7 @@
  * @module
  */
 import { loadItemAttributes } from '@recsuite/core';
-import { Irl4Rec, backboneRankingLoss, type BackboneKind, type Irl4RecConfig, type RankingLossKind } from '@recsuite/irl4rec';
+import { Irl4Rec, backboneRankingLoss, type AdjustmentHeadKind, type BackboneKind, type Irl4RecConfig, type RankingLossKind } from '@recsuite/irl4rec';
 import path from 'node:path';
 import { runSeqRankingCell } from '../cells/rankingCell.js';
 import { loadSeqData, type SeqData } from '../cells/seqData.js';
@@ -56,8 +56,16 @@ const VARIANTS: Record<string, (a: SingleAttribute | null) => Partial<Irl4RecCon
 /** The "backbone + the same attributes" control: Irl4Rec's network on the joint score, used at test too. */
 const CONTROL = (a: SingleAttribute | null): Partial<Irl4RecConfig> => ({ confounder: 'attributes', ...a, alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
 /** Irl4Rec options a model name may override after `@` (`Irl4Rec+SASRec:no-confounder@sigma=0`), in canonical order. */
-type Irl4RecOverrides = Pick<Irl4RecConfig, 'alpha' | 'beta' | 'gamma'> & { sigma: number };
-const OVERRIDE_PARSERS: OverrideParsers<Irl4RecOverrides> = { alpha: unitNumber, beta: nonNegativeNumber, gamma: nonNegativeNumber, sigma: nonNegativeNumber };
+type Irl4RecOverrides = Pick<Irl4RecConfig, 'alpha' | 'beta' | 'gamma'> & { sigma: number; head: AdjustmentHeadKind };
+const OVERRIDE_PARSERS: OverrideParsers<Irl4RecOverrides> = {
+  alpha: unitNumber,
+  beta: nonNegativeNumber,
+  gamma: nonNegativeNumber,
+  sigma: nonNegativeNumber,
+  head: (v) => (v === 'linear' || v === 'identity' ? v : undefined),
+};
+/** An override's Irl4Rec config key (`head` is `adjustmentHead`). */
+const toConfig = ({ head, ...rest }: Partial<Irl4RecOverrides>): Partial<Irl4RecConfig> => ({ ...rest, ...(head ? { adjustmentHead: head } : {}) });
 
 /**
  * A model name's base (before `@`) and its Irl4Rec overrides, which must be written in canonical order; a
@@ -104,7 +112,7 @@ export function irl4recOptionsOf(name: string, attribute: SingleAttribute | null
   if (control) return { backbone: BACKBONES[control[1]], options: CONTROL(attribute) };
   const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(head);
   if (!m) throw new ConfigError('models', `"${name}" is not an Irl4Rec model`);
-  return { backbone: BACKBONES[m[1]], options: { ...VARIANTS[m[2] ?? ''](attribute), ...overrides } };
+  return { backbone: BACKBONES[m[1]], options: { ...VARIANTS[m[2] ?? ''](attribute), ...toConfig(overrides) } };
 }
 
 /** The factory of a model name, given the items' attribute (null when no model of the run needs it). */
@@ -142,7 +150,7 @@ export default defineExperiment({
       DEFAULT_MODELS,
       (name, key) => void parseIrl4RecModel(name, key),
       `a non-empty list of distinct models: ${MODEL_NAMES.join(', ')}; an Irl4Rec model may carry @key=value overrides (${Object.keys(OVERRIDE_PARSERS).join(', ')})`,
-      'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes; an Irl4Rec model may override alpha, beta, gamma, sigma after @, e.g. Irl4Rec+SASRec@sigma=0)',
+      'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes; an Irl4Rec model may override alpha, beta, gamma, sigma, head (linear | identity: the adjustment mean) after @, e.g. Irl4Rec+SASRec@head=identity)',
     ),
     irlLoss: oneOf(['backbone', 'bce', 'bpr', 'ce'] as const, 'backbone', 'Irl4Rec\'s ranking loss L: backbone = the loss its backbone trains with (sasrecLoss; GRU4Rec ce when gru4recLoss is ce, else bce; BERT4Rec ce), or bce / bpr (one sampled negative) / ce (full softmax)'),
     attributes: str('Beauty_item2attributes.json', 'item → attribute-ids JSON beside the dataset (the :attributes variant and the X+attributes control read each item\'s first attribute)'),
@@ -170,7 +178,7 @@ export default defineExperiment({
     details: [
       `data: ${path.basename(c.dataset)} (one user per line, items in time order)`,
       'split: per user, last item = test target, second-last = validation target, the rest = training',
-      `Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables; ranking loss L ${c.irlLoss === 'backbone' ? `= the backbone's (SASRec ${c.sasrecLoss}, GRU4Rec ${c.gru4recLoss === 'ce' ? 'ce' : 'bce'}, BERT4Rec ce; ce = full softmax, bce = one sampled negative)` : c.irlLoss}; test scores use the adjustment part only; a name's @key=value overrides that option (e.g. @sigma=0: t = μ_t in training too)`,
+      `Irl4Rec: default objective (α 0.2, β 1e-3, γ 0.05 with the random-scorer clip, fixed σ 0.1), parallel confounder branch, split item tables; ranking loss L ${c.irlLoss === 'backbone' ? `= the backbone's (SASRec ${c.sasrecLoss}, GRU4Rec ${c.gru4recLoss === 'ce' ? 'ce' : 'bce'}, BERT4Rec ce; ce = full softmax, bce = one sampled negative)` : c.irlLoss}; test scores use the adjustment part only; a name's @key=value overrides that option (e.g. @sigma=0: t = μ_t in training too; @head=identity: μ_t = h, no linear mean layer)`,
       ...(c.models.some(needsAttribute)
         ? [`attributes: each item's first attribute in ${c.attributes} (brand or category, as listed); Irl4Rec+X:attributes = Irl4Rec with the attribute confounder branch (default α, β, γ); X+attributes = the same network with α = 1, γ = 0, β = 0, scored with ⟨μ_t, e^t⟩ + ⟨s, e^s⟩ at test (the backbone given the same attributes)`]
         : []),
