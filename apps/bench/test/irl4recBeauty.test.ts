@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findExperiment } from '../src/cli.js';
 import type { CellRecord } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
-import { irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel } from '../src/experiments/irl4rec-beauty.js';
+import { irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel, validationChoice } from '../src/experiments/irl4rec-beauty.js';
 import { planRun, runExperiment } from '../src/runner/run.js';
 import { readJson, tmpDir } from './helpers.js';
 
@@ -76,6 +76,25 @@ describe('irl4rec-beauty model names with @ overrides', () => {
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@beta=0')).toThrow(/write it "Irl4Rec\+SASRec@beta=0@sigma=0"/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@sigma=0.1')).toThrow(/sets sigma twice/);
     expect(() => parseIrl4RecModel('Irl4Rec+LightGCN')).toThrow(/unknown model "Irl4Rec\+LightGCN"/);
+  });
+});
+
+describe('irl4rec-beauty validation choice', () => {
+  const v = (model: string, seed: number, valid: number): CellRecord => ({ model, seed, metrics: { all: { 'HR@10': 0.1, 'NDCG@10': 0.05 } }, info: { bestValid: valid }, finishedAt: '', wallSeconds: 0 });
+  it('picks the Irl4Rec configuration with the best mean validation NDCG@10 over the seeds all of them finished; ablations and controls do not compete', () => {
+    const records = [
+      v('SASRec', 0, 0.07), v('Irl4Rec+SASRec', 0, 0.06), v('Irl4Rec+SASRec', 1, 0.09), v('Irl4Rec+SASRec', 2, 0.01),
+      v('Irl4Rec+SASRec@head=identity', 0, 0.065), v('Irl4Rec+SASRec@head=identity', 1, 0.07),
+      v('Irl4Rec+SASRec:gamma0', 0, 0.5), v('SASRec+attributes', 0, 0.5),
+    ];
+    const models = ['SASRec', 'Irl4Rec+SASRec', 'Irl4Rec+SASRec@head=identity', 'Irl4Rec+SASRec:gamma0', 'SASRec+attributes'];
+    // seeds 0 and 1: plain (0.06 + 0.09) / 2 = 0.075, identity (0.065 + 0.07) / 2 = 0.0675; seed 2 is the plain one's only
+    expect(validationChoice(records, models, 'SASRec')).toBe(
+      'Selected on validation for SASRec (mean validation NDCG@10 at the selected epoch, seeds 0, 1): **Irl4Rec+SASRec** (Irl4Rec+SASRec 0.0750, Irl4Rec+SASRec@head=identity 0.0675).',
+    );
+    expect(validationChoice(records, ['Irl4Rec+SASRec', 'Irl4Rec+SASRec:gamma0'], 'SASRec')).toBeNull();
+    expect(validationChoice(records, models, 'GRU4Rec')).toBeNull();
+    expect(nonInferioritySection(records, models)!.text!.join('\n')).toContain('**Irl4Rec+SASRec** (Irl4Rec+SASRec 0.0750');
   });
 });
 

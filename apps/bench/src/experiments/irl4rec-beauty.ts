@@ -218,6 +218,25 @@ function backboneOf(model: string): string | null {
   return m ? m[1] : null;
 }
 
+/** An Irl4Rec configuration (`Irl4Rec+X`, or with `@` overrides), not an ablation (`:…`) or a control. */
+const isConfiguration = (model: string) => /^Irl4Rec\+\w+(@.*)?$/.test(model);
+
+/**
+ * Which Irl4Rec configuration on backbone `base` validation selects: the highest mean validation NDCG@10
+ * (the selected epoch's) over the seeds every configuration finished; null with fewer than two.
+ */
+export function validationChoice(records: readonly CellRecord[], models: readonly string[], base: string): string | null {
+  const configs = models.filter((m) => isConfiguration(m) && backboneOf(m) === base);
+  const by = configs.map((m) => recordsBySeed(records, m));
+  if (configs.length < 2 || by.some((x) => x.size === 0)) return null;
+  const seeds = [...by[0].keys()].filter((sd) => by.every((x) => x.has(sd))).sort((a, b) => a - b);
+  if (!seeds.length) return null;
+  const valid = by.map((x) => meanStd(seeds.map((sd) => (x.get(sd)!.info as { bestValid?: number } | undefined)?.bestValid ?? NaN)).mean);
+  const order = configs.map((_, i) => i).sort((a, b) => valid[b] - valid[a]);
+  const list = order.map((i) => `${configs[i]} ${valid[i].toFixed(4)}`).join(', ');
+  return `Selected on validation for ${base} (mean validation NDCG@10 at the selected epoch, seeds ${seeds.join(', ')}): **${configs[order[0]]}** (${list}).`;
+}
+
 /**
  * Every Irl4Rec model (and attribute control) against its backbone on the seeds both finished: mean ± std,
  * the spec's non-inferiority check (mean ≥ backbone mean − one std of the backbone), and the seed-paired
@@ -256,7 +275,7 @@ export function nonInferioritySection(records: readonly CellRecord[], models: re
       ]);
       if (ok !== null) checks.push({ metric, ok, diff: fmtDiff(p) });
     }
-    if (checks.length && model === `Irl4Rec+${base}`) {
+    if (checks.length && isConfiguration(model)) {
       const passed = checks.filter((x) => x.ok).length;
       const list = checks.map((x) => `${x.metric} ${x.ok ? 'yes' : 'no'} (Δ ${x.diff})`).join('; ');
       const where = passed === checks.length ? 'on every metric' : passed === 0 ? 'on **no** metric' : '**not** on every metric';
@@ -264,11 +283,13 @@ export function nonInferioritySection(records: readonly CellRecord[], models: re
     }
   }
   if (!rows.length) return null;
+  const selected = Object.keys(BACKBONES).map((b) => validationChoice(records, models, b)).filter((x): x is string => x !== null);
   return {
     title: 'Non-inferiority and paired differences: Irl4Rec − backbone',
     text: [
       'Required by the spec: non-inferiority, mean ≥ backbone mean − one std (the backbone\'s sample std over the same seeds). Both means are over the seeds both models finished; Δ = model − backbone per seed, mean and 95% t-interval over those seeds; relative Δ = difference of the means over the backbone mean. A gain is a gain and a loss a loss: the check only says whether the loss stays within one std.',
       ...verdicts.map((v) => `- ${v}`),
+      ...selected.map((v) => `- ${v}`),
     ],
     tables: [{ header: ['comparison', 'metric', 'seeds', 'model', 'backbone', 'backbone − std', 'non-inferior', 'Δ [95% CI]', 'seeds ahead', 'relative Δ'], rows }],
   };
