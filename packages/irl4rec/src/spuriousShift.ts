@@ -7,7 +7,7 @@
  */
 import { Adam, Rng, evaluateRanking, trainSequenceBatches, type RecModel, type SeqBatch, type SpuriousData } from '@recsuite/core';
 import { BERT4Rec, GRU4Rec, SASRec } from '@recsuite/baselines';
-import type { BackboneKind, Irl4RecConfig, RankingLossKind } from './config.js';
+import type { AdjustmentHeadKind, BackboneKind, Irl4RecConfig, RankingLossKind } from './config.js';
 import { Irl4Rec } from './irl4rec.js';
 import { backboneRankingLoss } from './objective.js';
 
@@ -30,6 +30,8 @@ export interface ShiftOptions {
    * backbone itself trains with here (SASRec BCE, GRU4Rec and BERT4Rec full-softmax cross-entropy).
    */
   irlLoss?: RankingLossKind | 'backbone';
+  /** Irl4Rec's (and the control's) adjustment mean, `linear` (default) or `identity` (see `Irl4RecConfig.adjustmentHead`). */
+  adjustmentHead?: AdjustmentHeadKind;
   /** Called after each epoch (progress; also lets an event loop breathe). */
   onEpoch?: (epoch: number) => void | Promise<void>;
 }
@@ -44,7 +46,7 @@ export interface ShiftResult {
   drop: number;
 }
 
-const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05, irlLoss: 'backbone' as RankingLossKind | 'backbone' };
+const DEFAULTS = { maxLen: 10, dim: 16, lr: 0.02, batchSize: 100, k: 10, gamma: 0.05, irlLoss: 'backbone' as RankingLossKind | 'backbone', adjustmentHead: 'linear' as AdjustmentHeadKind };
 
 /**
  * A model of the study: `backbone` alone; `irl4rec`, Irl4Rec on it with the property as the confounder
@@ -78,6 +80,7 @@ export function shiftModel(backbone: BackboneKind, variant: ShiftVariant, data: 
     itemAttributes: Array.from(data.itemProperty, (v, i) => (i === 0 ? 0 : v ? 1 : 2)),
     numAttributes: 2,
     alpha: 1,
+    adjustmentHead: o.adjustmentHead,
     rankingLoss: o.irlLoss === 'backbone' ? backboneRankingLoss(backbone) : o.irlLoss,
     ...(variant === 'irl4rec' ? { gamma: o.gamma } : { gamma: 0, beta: 0, testScore: 'joint' as const }),
   };

@@ -57,6 +57,7 @@ export default defineExperiment({
     gamma: num(0.05, { min: 0, doc: 'Irl4Rec γ (negative confounder term)' }),
     irlLoss: oneOf(['backbone', 'bce', 'bpr', 'ce'] as const, 'backbone', 'ranking loss of Irl4Rec+X and X+property: bce (one sampled negative), bpr, ce (full softmax), or backbone = the loss X trains with (SASRec bce, GRU4Rec and BERT4Rec ce)'),
     control: bool(true, 'also run the "X+property" control: the same network as Irl4Rec+X trained on the joint score only (γ = 0, β = 0) and scored with the property at test'),
+    head: oneOf(['linear', 'identity'] as const, 'linear', 'Irl4Rec\'s (and the control\'s) adjustment mean: linear (μ_t = W h + b, the package default) or identity (μ_t = h)'),
     margin: num(0.08, { min: 0, doc: 'required: mean drop of Irl4Rec+X at least this much below X\'s (absolute), as in the fast test' }),
   },
   cells: (c) =>
@@ -68,7 +69,7 @@ export default defineExperiment({
       `data: core's spuriousPropertyData, ${c.users} users, ${c.items} items in ${c.clusters} preference clusters; half of each cluster carries a binary property unrelated to preference. A training click is property-driven with probability ${c.trainBias}; the train-like test target too; the test target with probability ${c.testBias}. Data seed = seed + 1 (the fast test's seeds)`,
       'metrics: HR@10 over all items (full ranking), on the same histories with the train-like and the test target; drop = (train-like − test) / train-like',
       `training: each backbone with its own default loss (SASRec BCE with one sampled negative, GRU4Rec and BERT4Rec cross-entropy), Irl4Rec and the control with ${c.irlLoss === 'backbone' ? 'the backbone\'s loss (SASRec BCE, GRU4Rec and BERT4Rec cross-entropy)' : c.irlLoss === 'bce' ? 'BCE with one sampled negative' : c.irlLoss === 'bpr' ? 'BPR with one sampled negative' : 'full-softmax cross-entropy'} on each score set; Adam lr ${c.lr}, batch ${c.batchSize}, maxLen ${c.maxLen}, d ${c.dim}, 1 block; a fixed number of epochs (SASRec ${c.sasrecEpochs}, GRU4Rec ${c.gru4recEpochs}, BERT4Rec ${c.bert4recEpochs}); no model selection (nothing is tuned on the test conditions)`,
-      `Irl4Rec+X: the confounder branch reads the property as an item attribute, α = 1, γ ${c.gamma}, split item tables; test scores use the adjustment part only`,
+      `Irl4Rec+X: the confounder branch reads the property as an item attribute, α = 1, γ ${c.gamma}, split item tables, adjustment mean ${c.head === 'identity' ? 'μ_t = h (identity)' : 'μ_t = W h + b (linear)'}; test scores use the adjustment part only`,
       ...(c.control ? [`X${CONTROL} (control): the Irl4Rec+X network with γ = 0 and β = 0, trained on the joint score only and scored with it at test (testScore 'joint'), i.e. the backbone given the property as side information; it shows what the property alone does, so Irl4Rec is not credited for side information`] : []),
       `required: mean drop of Irl4Rec+X below X's by at least ${c.margin}, and lower on every seed`,
     ],
@@ -78,7 +79,7 @@ export default defineExperiment({
     const { backbone, variant } = parseModel(cell.model);
     const epochs = { SASRec: c.sasrecEpochs, GRU4Rec: c.gru4recEpochs, BERT4Rec: c.bert4recEpochs }[backbone];
     const data = spuriousPropertyData({ numUsers: c.users, numItems: c.items, numClusters: c.clusters, trainBias: c.trainBias, testBias: c.testBias, seed: cell.seed + 1 });
-    const opts = { maxLen: c.maxLen, dim: c.dim, lr: c.lr, batchSize: c.batchSize, gamma: c.gamma, irlLoss: c.irlLoss };
+    const opts = { maxLen: c.maxLen, dim: c.dim, lr: c.lr, batchSize: c.batchSize, gamma: c.gamma, irlLoss: c.irlLoss, adjustmentHead: c.head };
     const model = shiftModel(KIND[backbone], variant, data, cell.seed + 1, opts);
     const t0 = performance.now();
     try {
