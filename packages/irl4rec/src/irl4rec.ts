@@ -137,13 +137,13 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     const p = this.backbone.prepare(batch, this.rng, c.numNegatives);
     return tf.tidy(() => {
       const h = this.backbone.rows(p, this.training);
-      const g = this.adjustment.apply(h, { training: false });
-      const mu = this.adjustmentMean(h, g.mu as tf.Tensor2D);
+      const mu = this.adjustmentMean(h);
       let t: tf.Tensor2D = mu;
       let compression: tf.Scalar;
       if (c.sigma === 'learned') {
-        if (this.training) t = reparameterize(mu, g.logVar, this.rng) as tf.Tensor2D;
-        compression = tf.mean(klStandardNormal(mu, g.logVar)) as tf.Scalar; // full KL (ours)
+        const logVar = this.adjustment.logVarLayer.apply(h);
+        if (this.training) t = reparameterize(mu, logVar, this.rng) as tf.Tensor2D;
+        compression = tf.mean(klStandardNormal(mu, logVar)) as tf.Scalar; // full KL (ours)
       } else {
         if (this.training && c.sigma > 0) t = tf.add(mu, tf.mul(randomNormal(mu.shape, 1, this.rng), c.sigma)) as tf.Tensor2D;
         compression = tf.mean(tf.sum(tf.square(mu), 1)) as tf.Scalar; // β‖μ_t‖²
@@ -206,9 +206,9 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     });
   }
 
-  /** `μ_t`: the linear head's output `linearMu`, or `h` itself with `adjustmentHead: 'identity'`. */
-  private adjustmentMean(h: tf.Tensor2D, linearMu: tf.Tensor2D): tf.Tensor2D {
-    return this.config.adjustmentHead === 'identity' ? h : linearMu;
+  /** `μ_t` of states `h`: the mean layer's output, or `h` itself with `adjustmentHead: 'identity'`. */
+  private adjustmentMean(h: tf.Tensor2D): tf.Tensor2D {
+    return this.config.adjustmentHead === 'identity' ? h : (this.adjustment.muLayer.apply(h) as tf.Tensor2D);
   }
 
   /** `n` distinct row indices out of `m` (all rows when `n = m`), from the model's stream. */
@@ -235,7 +235,7 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     return tf.tidy(() => {
       const input = this.backbone.queryInput(batch);
       const h = this.backbone.query(input);
-      const mu = this.config.adjustmentHead === 'identity' ? h : (this.adjustment.muLayer.apply(h) as tf.Tensor2D);
+      const mu = this.adjustmentMean(h);
       if (this.config.testScore !== 'joint') return mu;
       const attrs = this.attributeBranch;
       const hs = attrs ? lastPosition(attrs.encode(input)) : this.confounderBackbone ? this.confounderBackbone.query(input) : h;
