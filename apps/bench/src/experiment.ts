@@ -77,6 +77,12 @@ export interface CellContext<C, D> extends PrepareContext<C> {
   signal: AbortSignal;
   /** Progress reporting for this cell. */
   progress: CellProgress;
+  /**
+   * A directory this cell may keep its training checkpoint in (`<run>/.checkpoints/<cell>`; not created).
+   * A cell interrupted mid-training finds it again when the run is resumed, by any process; the runner
+   * removes it once the cell's record is written. Absent: no checkpoints.
+   */
+  checkpointDir?: string;
 }
 
 /** How the evaluation was done, written into `config.json`, `summary.json` and the reports. */

@@ -101,6 +101,37 @@ describe('default experiment, tiny, end to end', () => {
     expect(qualityRows(full.summary)).toEqual(qualityRows(resumed.summary));
   });
 
+  it('a cell interrupted mid-training continues from its checkpoint on --resume, to the uninterrupted record', async () => {
+    const out = tmpDir();
+    // 3 warm-up epochs, then up to 9 selected ones: the cut falls in the selection phase, after a finished warm-up
+    const [tiny] = tinyLayers(['SASRec'], 12, 1);
+    const layers = [{ ...tiny, values: { ...tiny.values, minEpochs: '3', patience: '100' } }];
+    const full = await run({ layers, outDir: out, runId: 'full' });
+    const cutDir = path.join(out, 'default', 'cut');
+    const ck = path.join(cutDir, '.checkpoints', encodeURIComponent('SASRec|0|'), 'select', 'manifest.json');
+    // stop the run as soon as the cell's first checkpoint is on disk (as Ctrl-C or a kill would, mid-cell)
+    const ctl = new AbortController();
+    const poll = setInterval(() => fs.existsSync(ck) && ctl.abort(new Error('stop')), 1);
+    const part = await run({ layers, outDir: out, runId: 'cut', signal: ctl.signal }).finally(() => clearInterval(poll));
+    expect(part.interrupted).toBe(true);
+    expect(part.cellsDone).toBe(0);
+    expect(fs.existsSync(ck)).toBe(true);
+
+    const resumed = await run({ layers, outDir: out, runId: 'cut', resume: true });
+    expect(resumed.complete).toBe(true);
+    const rec = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').trim()) as CellRecord & { info: Record<string, unknown> };
+    const a = rec(full.runDir);
+    const b = rec(cutDir);
+    expect(b.info.resumedFrom).toBeGreaterThanOrEqual(4);
+    expect(b.info.resumedFrom).toBeLessThan(12);
+    expect(a.info.resumedFrom).toBeUndefined();
+    const quality = (r: CellRecord) => Object.fromEntries(Object.entries(r.metrics.all).filter(([k]) => k !== 'epoch_s'));
+    expect(quality(b)).toEqual(quality(a));
+    expect(b.curve?.map((e) => [e.epoch, e.loss, e.valid])).toEqual(a.curve?.map((e) => [e.epoch, e.loss, e.valid]));
+    // the finished cell's checkpoint is gone, and so is the emptied directory
+    expect(fs.existsSync(path.join(cutDir, '.checkpoints'))).toBe(false);
+  });
+
   it('a run split by --only-seeds over one directory reports every cell, as one uninterrupted run does', async () => {
     const out = tmpDir();
     const layers = tinyLayers(['Pop', 'SASRec'], 2, 2);

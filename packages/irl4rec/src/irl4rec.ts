@@ -98,6 +98,19 @@ export class Irl4Rec extends ItemDotModel<Irl4RecConfig> {
     return out;
   }
 
+  /**
+   * Every random stream training draws from, by name, for a trainer's checkpoint (core `fit`'s `rngs`):
+   * the model's own (noise, BERT4Rec's masks and negatives, penalty rows), the backbone's dropout and, with
+   * a parallel confounder branch, that backbone's dropout.
+   */
+  generators(): Record<string, Rng> {
+    return {
+      model: this.rng,
+      backbone: this.backbone.model.rng,
+      ...(this.confounderBackbone ? { confounder: this.confounderBackbone.model.rng } : {}),
+    };
+  }
+
   /** The variables of the confounder branch only (parallel backbone, head, `e^s`); they never enter test scores. */
   confounderVariables(): tf.Variable[] {
     return Object.entries(this.namedVariables())

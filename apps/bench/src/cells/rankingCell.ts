@@ -79,6 +79,8 @@ export async function runRankingCell<C, D>(ctx: CellContext<C, D>, o: RankingCel
     minEpochs: o.minEpochs,
     validateEvery: o.validateEvery,
     selectMetric: o.selectMetric,
+    // every ranking model here keeps its whole training state in variables, optimizer and train.rngs
+    checkpoint: true,
     validate: async () => (await evaluateRanking(model, o.valid, evalOpts)).metrics,
     test: async () => {
       const full = await evaluateRanking(model, o.test, { ...evalOpts, groups: o.groups });

@@ -1,9 +1,11 @@
 /**
  * The training half of every cell: core's `fit` with validation-based model selection (early stopping,
  * best weights restored), an optional warm-up before selection starts, progress reporting and Ctrl-C;
- * then the test evaluation; the model and optimizer are disposed whatever happens.
+ * then the test evaluation; the model and optimizer are disposed whatever happens. With `checkpoint`, an
+ * interrupted cell continues from its last finished epoch when the run is resumed.
  * @module
  */
+import path from 'node:path';
 import { fit, type FitResult, type TrainableModel } from '@recsuite/core';
 import type { CellContext, CellResult, EpochLog } from '../experiment.js';
 import type { TrainPlan } from '../models/types.js';
@@ -35,6 +37,13 @@ export interface TrainTestOptions {
   validate: () => Promise<Record<string, number>>;
   /** Test metrics by user group (`all` at least) of the selected weights. */
   test: () => Promise<Record<string, Record<string, number>>>;
+  /**
+   * Checkpoint every epoch into the cell's `ctx.checkpointDir`, and continue from it when the cell is run
+   * again after an interruption (core's `fit` resume: the same weights an uninterrupted cell reaches). Only
+   * for models whose whole training state is `variables()`, the optimizer and `train.rngs`; not for models
+   * with running statistics kept outside `variables()` (Dice in DIN/DIEN). Default false.
+   */
+  checkpoint?: boolean;
 }
 
 /** Training outcome over both phases. */
@@ -45,6 +54,8 @@ interface TrainResult {
   stoppedEarly: boolean;
   secondsPerEpoch: number;
   history: FitResult['history'];
+  /** Epoch (over both phases) the cell continued from a checkpoint after; 0 when it ran uninterrupted. */
+  resumedFrom: number;
 }
 
 /** Joins the warm-up phase and the selection phase into one history with continuous epoch numbers. */
@@ -58,6 +69,7 @@ function joinPhases(first: FitResult | undefined, main: FitResult, warm: number)
     stoppedEarly: main.stoppedEarly,
     secondsPerEpoch: history.length ? secs / history.length : 0,
     history,
+    resumedFrom: main.resumedFrom > 0 ? main.resumedFrom + warm : (first?.resumedFrom ?? 0),
   };
 }
 
@@ -83,8 +95,10 @@ export async function trainAndTest<C, D>(ctx: CellContext<C, D>, t: Trainee, o: 
     if (t.train) {
       const plan = t.train;
       const warm = Math.min(o.minEpochs ?? 0, o.epochs - 1);
+      const ckDir = o.checkpoint ? ctx.checkpointDir : undefined;
       const phase = (epochs: number, offset: number, select: boolean, seedOffset: number) =>
         fit(model, {
+          ...(ckDir ? { checkpointDir: path.join(ckDir, select ? 'select' : 'warmup'), resume: true } : {}),
           optimizer: plan.optimizer,
           epochs,
           seed: seed + seedOffset,
@@ -121,6 +135,7 @@ export async function trainAndTest<C, D>(ctx: CellContext<C, D>, t: Trainee, o: 
       const first = warm > 0 ? await phase(warm, 0, false, 0) : undefined;
       const main = await phase(o.epochs - warm, warm, true, warm > 0 ? 7919 : 0);
       tr = joinPhases(first, main, warm);
+      if (tr.resumedFrom > 0) ctx.log(`${ctx.cell.model} seed ${seed}: continued from its checkpoint after epoch ${tr.resumedFrom}`);
     }
     cp.phase('testing');
     const metrics = await o.test();
@@ -133,7 +148,9 @@ export async function trainAndTest<C, D>(ctx: CellContext<C, D>, t: Trainee, o: 
     return {
       metrics,
       curve,
-      info: tr ? { bestEpoch: tr.bestEpoch, bestValid: tr.bestValue, epochsRun: tr.epochsRun, stoppedEarly: tr.stoppedEarly } : { trained: false },
+      info: tr
+        ? { bestEpoch: tr.bestEpoch, bestValid: tr.bestValue, epochsRun: tr.epochsRun, stoppedEarly: tr.stoppedEarly, ...(tr.resumedFrom > 0 ? { resumedFrom: tr.resumedFrom } : {}) }
+        : { trained: false },
     };
   } finally {
     model.dispose();

@@ -202,6 +202,7 @@ export default defineExperiment({
     // Selection on validation every epoch; the test set is evaluated too, for the labelled paper-style column only.
     const selectOnValidation = (valid: () => Promise<Evaluated>, test: () => Promise<Evaluated>) => ({
       epochs: c.epochs,
+      checkpoint: true,
       patience: c.patience,
       validateEvery: 1,
       selectMetric: SELECT,

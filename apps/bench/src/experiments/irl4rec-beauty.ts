@@ -98,7 +98,7 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, l
   return (t) => {
     const model = new Irl4Rec({ ...transformerSizes(t), rankingLoss: irlRankingLoss(loss, backbone, t.hyper), backbone, maskProb: t.hyper.maskProb, ...extra });
     // one sampled negative per position (BCE/BPR use it; BERT4Rec's cloze draws its own)
-    return { model, train: seqTrain(t, 1, { model: model.rng, backbone: model.backbone.model.rng }) };
+    return { model, train: seqTrain(t, 1, model.generators()) };
   };
 }
 

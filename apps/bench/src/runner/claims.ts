@@ -30,6 +30,11 @@ export function claimFile(runDir: string, key: string): string {
   return path.join(runDir, '.claims', `${encodeURIComponent(key)}.json`);
 }
 
+/** The training checkpoint directory of cell `key` in a run (see `CellContext.checkpointDir`). */
+export function checkpointDir(runDir: string, key: string): string {
+  return path.join(runDir, '.checkpoints', encodeURIComponent(key));
+}
+
 /**
  * Claims the cell `key` for this process. Returns a release function, or `undefined` when another live
  * process holds the claim. A claim left by an exited process on this host, or one that cannot be read, is
@@ -58,8 +63,13 @@ export function claimCell(runDir: string, key: string): (() => void) | undefined
   return undefined;
 }
 
-/** Removes the run's claims directory when no claim is left in it (the run directory stays tidy). */
+/** Removes the run's claims and checkpoints directories when nothing is left in them (the run directory stays tidy). */
 export function tidyClaims(runDir: string): void {
+  try {
+    fs.rmdirSync(path.join(runDir, '.checkpoints'));
+  } catch {
+    // not there, or a cell's checkpoint is still in it
+  }
   try {
     fs.rmdirSync(path.join(runDir, '.claims'));
   } catch {

@@ -16,7 +16,7 @@ import { DEFAULT_OUT_DIR, dataDir as resolveDataDir } from '../paths.js';
 import { RunProgress } from '../progress/progress.js';
 import { writeReports } from './reports.js';
 import { appendResult, readResults, recordsByCell, trimPartialLine } from './resultsLog.js';
-import { claimCell, othersAtWork, tidyClaims } from './claims.js';
+import { checkpointDir, claimCell, othersAtWork, tidyClaims } from './claims.js';
 import { checkRunId, checkSameConfig, latestRun, newRunId, readRunConfig, type RunGrowth } from './runDir.js';
 import { summarize, type Summary } from './summary.js';
 import { versions } from './versions.js';
@@ -250,18 +250,21 @@ export async function runExperiment(plan: RunPlan, opts: RunOptions = {}): Promi
     const before = loose();
     const t0 = performance.now();
     const cp = progress.startCell(cellLabel(cell));
+    const ckDir = checkpointDir(runDir, cellKey(cell));
     let result;
     try {
-      result = await exp.runCell({ config, runDir, backend: cellBackend, log: say, data, cell, signal, progress: cp });
+      result = await exp.runCell({ config, runDir, backend: cellBackend, log: say, data, cell, signal, progress: cp, checkpointDir: ckDir });
     } catch (e) {
       if (e instanceof InterruptedError || signal.aborted) {
-        progress.log(`${cellLabel(cell)}: interrupted, discarded`);
+        const kept = fs.existsSync(ckDir) ? '; its training checkpoint is kept, so --resume continues it' : ', discarded';
+        progress.log(`${cellLabel(cell)}: interrupted${kept}`);
         return false;
       }
       throw new CellFailedError(cellLabel(cell), e);
     }
     const rec: CellRecord = { ...cell, ...result, finishedAt: new Date().toISOString(), wallSeconds: (performance.now() - t0) / 1000 };
     appendResult(resultsFile, rec);
+    fs.rmSync(ckDir, { recursive: true, force: true });
     done.set(cellKey(cell), rec);
     ranNew++;
     progress.endCell(shortResult(rec, exp.display.metrics));

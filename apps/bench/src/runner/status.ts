@@ -1,12 +1,14 @@
 /**
  * `pnpm bench <experiment> --status`: where a run stands, read from its directory without training: cells
- * finished, cells running (the claims of live processes, since when), and a rough time left.
+ * finished, cells running (the claims of live processes, since when), unfinished cells' training
+ * checkpoints, and a rough time left.
  * @module
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { cellKey, type CellSpec } from '../experiment.js';
-import { liveClaims } from './claims.js';
+import { checkpointDir, liveClaims } from './claims.js';
 import { readResults, recordsByCell } from './resultsLog.js';
 import { latestRun, readRunConfig } from './runDir.js';
 
@@ -35,6 +37,17 @@ export interface RunStatus {
    * one). Undefined before any cell finished.
    */
   secondsLeft?: number;
+  /** Unfinished cells with a training checkpoint (running, or interrupted and waiting for `--resume`). */
+  checkpoints: CheckpointedCell[];
+}
+
+/** An unfinished cell's training checkpoint. */
+export interface CheckpointedCell {
+  cell: string;
+  /** The training phase checkpointed (`warm-up` epochs come before `selection`). */
+  phase: 'warm-up' | 'selection';
+  /** The last epoch finished within that phase. */
+  epoch: number;
 }
 
 /** Reads the status of run `runId` (default: the latest) of experiment `name` under `outDir`. */
@@ -70,7 +83,26 @@ export function runStatus(outDir: string, name: string, runId?: string, now = Da
     }
     secondsLeft = work / Math.max(1, processes);
   }
-  return { runId: id, runDir, total: cells.length, done: finished.length, running: [...running.values()], processes, waiting: cells.length - finished.length - running.size, secondsLeft };
+  const checkpoints: CheckpointedCell[] = [];
+  for (const c of cells) {
+    const key = cellKey(c);
+    const at = done.has(key) ? undefined : checkpointAt(checkpointDir(runDir, key));
+    if (at) checkpoints.push({ cell: `${c.model} seed ${c.seed}`, ...at });
+  }
+  return { runId: id, runDir, total: cells.length, done: finished.length, running: [...running.values()], processes, waiting: cells.length - finished.length - running.size, secondsLeft, checkpoints };
+}
+
+/** The last checkpointed epoch of an unfinished cell (its selection phase's, else its warm-up's), if any. */
+function checkpointAt(dir: string): Omit<CheckpointedCell, 'cell'> | undefined {
+  for (const phase of ['select', 'warmup'] as const) {
+    try {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, phase, 'manifest.json'), 'utf8')) as { meta?: { epoch?: unknown } };
+      if (typeof m.meta?.epoch === 'number') return { phase: phase === 'select' ? 'selection' : 'warm-up', epoch: m.meta.epoch };
+    } catch {
+      // no checkpoint of this phase
+    }
+  }
+  return undefined;
 }
 
 const hm = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : `${Math.round(s / 60)} min`);
@@ -80,6 +112,7 @@ export function statusLines(s: RunStatus): string[] {
   return [
     `run ${s.runId} (${s.runDir}): ${s.done}/${s.total} cells finished, ${s.running.length} running, ${s.waiting} waiting`,
     ...s.running.map((r) => `  running: ${r.cell} (pid ${r.pid}, ${hm(r.seconds)})`),
+    ...s.checkpoints.map((c) => `  checkpoint: ${c.cell} after epoch ${c.epoch} of its ${c.phase} phase (--resume continues it)`),
     s.done === s.total
       ? 'complete'
       : s.secondsLeft === undefined
