@@ -48,6 +48,11 @@ export interface CtrModel {
   save(dir: string): Promise<void>;
   /** Dropout and batch statistics on (training) or off (evaluation, the default). */
   setTraining(training: boolean): void;
+  /**
+   * Every random stream training draws from (dropout, sampled negatives, routing), by name: pass it as
+   * core `fit`'s `rngs`, so a run resumed from a checkpoint ends on the uninterrupted run's weights.
+   */
+  generators(): Record<string, Rng>;
   /** Frees every tensor the model owns. */
   dispose(): void;
 }

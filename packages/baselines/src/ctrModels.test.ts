@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, Embedding, IdMap, Rng, auc, buildCtrData, ctrBatches, registerNative, registerWasm } from '@recsuite/core';
+import { Adam, Embedding, IdMap, Rng, auc, buildCtrData, ctrBatches, fit, registerNative, registerWasm } from '@recsuite/core';
 import { describeBackends, expectClose, slowIt } from '@recsuite/core/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -185,6 +185,47 @@ describeBackends('CTR models (DIN, DIEN, Wide&Deep)', () => {
         opt.dispose();
         m.dispose();
         expect(tf.memory().numTensors).toBe(start);
+      });
+
+      it('a fit run resumed from its checkpoint ends on the uninterrupted weights, Dice statistics and predictions included', async () => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), `ctr-ck-${name.replace(/\W/g, '')}-`));
+        try {
+          const run = async (m: CtrModel, ck: string, extra: { stopAfterEpoch?: number; resume?: boolean } = {}) => {
+            const opt = new Adam({ lr: 5e-3 });
+            try {
+              return await fit(m, {
+                optimizer: opt,
+                epochs: 3,
+                seed: 4,
+                batches: (_e, rng) => {
+                  const order = rng.permutation(s.train.length);
+                  return Array.from({ length: Math.ceil(order.length / 8) }, (_, k) => batchOf(s, Array.from(order.subarray(8 * k, 8 * k + 8), (j) => s.train[j]), 7));
+                },
+                checkpointDir: path.join(dir, ck),
+                rngs: m.generators(),
+                progress: false,
+                ...extra,
+              });
+            } finally {
+              opt.dispose();
+            }
+          };
+          const a = make(s);
+          await run(a, 'a');
+          const b = make(s);
+          expect((await run(b, 'b', { stopAfterEpoch: 1 })).interrupted).toBe(true);
+          b.dispose();
+          const c = make(s);
+          expect((await run(c, 'b', { resume: true })).resumedFrom).toBe(1);
+          const values = (m: CtrModel) => m.variables().map((v) => Array.from(v.dataSync()));
+          expect(values(c)).toEqual(values(a));
+          const t = batchOf(s, s.test.slice(0, 8), 7);
+          expect(predictAll(c, t)).toEqual(predictAll(a, t));
+          a.dispose();
+          c.dispose();
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       });
 
       it('save/load gives identical predictions; a wrong model name or shape is refused', async () => {

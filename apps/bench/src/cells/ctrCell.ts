@@ -77,6 +77,8 @@ export async function runCtrCell<C, D>(ctx: CellContext<C, D>, o: CtrCellOptions
     patience: o.patience,
     validateEvery: o.validateEvery,
     selectMetric: 'AUC',
+    // CTR models keep Dice's running statistics in variables() and their streams in generators()
+    checkpoint: true,
     validate: () => ctrMetrics(built.model, data, data.valid, evalOpts),
     test: async () => ({ all: await ctrMetrics(built.model, data, data.test, evalOpts) }),
   });

@@ -40,8 +40,8 @@ export interface TrainTestOptions {
   /**
    * Checkpoint every epoch into the cell's `ctx.checkpointDir`, and continue from it when the cell is run
    * again after an interruption (core's `fit` resume: the same weights an uninterrupted cell reaches). Only
-   * for models whose whole training state is `variables()`, the optimizer and `train.rngs`; not for models
-   * with running statistics kept outside `variables()` (Dice in DIN/DIEN). Default false.
+   * for models whose whole training state is `variables()` (running statistics included, as the CTR
+   * models keep Dice's), the optimizer and `train.rngs`. Default false.
    */
   checkpoint?: boolean;
 }

@@ -223,6 +223,8 @@ export async function runIacnCell(ctx: CellContext<IacnExperimentConfig, CtrPrep
     patience: c.patience,
     validateEvery: c.validateEvery,
     selectMetric: 'AUC',
+    // CTR models keep Dice's running statistics in variables() and their streams in generators()
+    checkpoint: true,
     validate: async () => (await metricsOf(data.valid)).m,
     test: async () => {
       const { p, m } = await metricsOf(data.test);

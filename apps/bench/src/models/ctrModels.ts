@@ -52,13 +52,17 @@ export interface BuiltCtr {
   train: TrainPlan;
 }
 
-function plan(t: CtrTask): TrainPlan {
+function plan(t: CtrTask, model: CtrModel): TrainPlan {
   return {
+    rngs: model.generators(),
     batches: (_epoch, rng) => ctrBatches(t.data, t.data.train, { batchSize: t.hyper.batchSize, maxLen: t.hyper.maxLen, rng, ...t.batchFeatures }),
     steps: Math.ceil(t.data.train.length / t.hyper.batchSize),
     optimizer: new Adam({ lr: t.hyper.lr }),
   };
 }
+
+/** A model with its training plan (its random streams checkpointed with it). */
+const built = (t: CtrTask, model: CtrModel): BuiltCtr => ({ model, train: plan(t, model) });
 
 const base = (t: CtrTask) => ({ ...t.features, embedDim: t.hyper.embedDim, seed: t.seed, dropout: t.hyper.dropout });
 
@@ -79,11 +83,11 @@ export function ctrModelConfig(model: 'DIN' | 'DIEN' | 'WideDeep', t: CtrTask): 
 
 /** CTR model factories by report name. */
 export const CTR_MODELS = {
-  DIN: (t: CtrTask): BuiltCtr => ({ model: new DIN(ctrModelConfig('DIN', t)), train: plan(t) }),
+  DIN: (t: CtrTask): BuiltCtr => built(t, new DIN(ctrModelConfig('DIN', t))),
   /** DIN with softmax-normalised attention, as the authors' released DIN and DIEN code do. */
-  'DIN:softmax': (t: CtrTask): BuiltCtr => ({ model: new DIN({ ...ctrModelConfig('DIN', t), attentionNorm: 'softmax' }), train: plan(t) }),
-  DIEN: (t: CtrTask): BuiltCtr => ({ model: new DIEN(ctrModelConfig('DIEN', t)), train: plan(t) }),
-  WideDeep: (t: CtrTask): BuiltCtr => ({ model: new WideDeep(ctrModelConfig('WideDeep', t)), train: plan(t) }),
+  'DIN:softmax': (t: CtrTask): BuiltCtr => built(t, new DIN({ ...ctrModelConfig('DIN', t), attentionNorm: 'softmax' })),
+  DIEN: (t: CtrTask): BuiltCtr => built(t, new DIEN(ctrModelConfig('DIEN', t))),
+  WideDeep: (t: CtrTask): BuiltCtr => built(t, new WideDeep(ctrModelConfig('WideDeep', t))),
 };
 
 /** A CTR model name. */
