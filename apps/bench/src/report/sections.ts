@@ -133,7 +133,45 @@ export function metricBarCharts(summary: Summary, display: Display): string[] {
   );
 }
 
-/** The standard sections: results, per-group results, other metrics, charts. */
+/** What a training cell's `info` says about its model selection (written by the shared training cells). */
+interface SelectionInfo {
+  bestEpoch?: number;
+  epochsRun?: number;
+  stoppedEarly?: boolean;
+}
+
+/**
+ * Models whose selected epoch was the last one trained without an early stop: validation was still at its
+ * best when the epoch cap ended training, so these figures are at a fixed budget, not at convergence.
+ * One row per such model (its cells at the cap out of its cells); null when no cell hit the cap. Cells
+ * trained without validation (nothing selected an epoch) are not counted.
+ */
+export function epochCapSection(records: readonly CellRecord[]): ReportSection | null {
+  const byModel = new Map<string, { at: number[]; of: number; cap: number }>();
+  for (const r of records) {
+    const info = r.info as SelectionInfo | undefined;
+    if (typeof info?.bestEpoch !== 'number' || typeof info.epochsRun !== 'number') continue;
+    const m = byModel.get(r.model) ?? { at: [], of: 0, cap: 0 };
+    m.of += 1;
+    const validatedThere = (r.curve ?? []).some((e) => e.epoch === info.bestEpoch && e.valid !== undefined);
+    if (info.stoppedEarly === false && info.bestEpoch === info.epochsRun && validatedThere) {
+      m.at.push(r.seed);
+      m.cap = Math.max(m.cap, info.epochsRun);
+    }
+    byModel.set(r.model, m);
+  }
+  const rows = [...byModel.entries()].filter(([, m]) => m.at.length > 0).map(([model, m]) => [model, `${m.at.length}/${m.of}`, m.at.sort((a, b) => a - b).join(', '), String(m.cap)]);
+  if (!rows.length) return null;
+  return {
+    title: 'Epoch cap reached',
+    text: [
+      "These models' selected epoch was their last: validation was still at its best when the epoch cap ended training (no early stop). Their figures are at a fixed training budget and may rise with more epochs; a comparison with them is a comparison at that budget.",
+    ],
+    tables: [{ header: ['model', 'cells at the cap', 'seeds', 'cap (epochs)'], rows }],
+  };
+}
+
+/** The standard sections: results, per-group results, other metrics, charts, the epoch-cap note. */
 export function standardSections(summary: Summary, records: readonly CellRecord[], display: Display): ReportSection[] {
   const out: ReportSection[] = [];
   out.push({ title: 'Results', tables: [resultsTable(summary, display)], charts: metricBarCharts(summary, display) });
@@ -143,5 +181,7 @@ export function standardSections(summary: Summary, records: readonly CellRecord[
   if (other) out.push({ title: 'Other measurements', tables: [other] });
   const curves = curveCharts(summary, records, display);
   if (curves.length) out.push({ title: 'Training curves', charts: curves, text: ['Per-epoch training loss and validation metric, mean over seeds with a ± std band (HTML report).'] });
+  const cap = epochCapSection(records);
+  if (cap) out.push(cap);
   return out;
 }
