@@ -47,6 +47,19 @@ export interface CellResult {
   info?: Record<string, unknown>;
 }
 
+/**
+ * The model-selection part of a trained cell's `info`, as the shared training cells write it: the
+ * selected epoch, its validation value, how many epochs ran, whether patience ended the run, and the epoch
+ * a resumed cell continued from.
+ */
+export interface SelectionInfo {
+  bestEpoch: number;
+  bestValid: number;
+  epochsRun: number;
+  stoppedEarly: boolean;
+  resumedFrom?: number;
+}
+
 /** A stored cell: the spec, its result and when it finished. */
 export interface CellRecord extends CellSpec, CellResult {
   /** ISO time the cell finished. */

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fit, type FitResult, type TrainableModel } from '@recsuite/core';
-import type { CellContext, CellResult, EpochLog } from '../experiment.js';
+import type { CellContext, CellResult, EpochLog, SelectionInfo } from '../experiment.js';
 import type { TrainPlan } from '../models/types.js';
 
 /** A model and how to train it (`train: null` for models with nothing to train). */
@@ -149,7 +149,7 @@ export async function trainAndTest<C, D>(ctx: CellContext<C, D>, t: Trainee, o: 
       metrics,
       curve,
       info: tr
-        ? { bestEpoch: tr.bestEpoch, bestValid: tr.bestValue, epochsRun: tr.epochsRun, stoppedEarly: tr.stoppedEarly, ...(tr.resumedFrom > 0 ? { resumedFrom: tr.resumedFrom } : {}) }
+        ? ({ bestEpoch: tr.bestEpoch, bestValid: tr.bestValue, epochsRun: tr.epochsRun, stoppedEarly: tr.stoppedEarly, ...(tr.resumedFrom > 0 ? { resumedFrom: tr.resumedFrom } : {}) } satisfies SelectionInfo)
         : { trained: false },
     };
   } finally {

@@ -34,7 +34,7 @@ import {
 import { I2VAE, I2VAE_VARIANTS, evaluateI2VAE, generatePseudoItems, i2vaeTrainBatches, variantSettings, type I2VAEVariant, type PseudoItems } from '@recsuite/i2vae';
 import { trainAndTest } from '../cells/trainCell.js';
 import { file, int, num, subsetOf } from '../config/fields.js';
-import { defineExperiment, modelSeedCells, type CellRecord, type CellResult } from '../experiment.js';
+import { defineExperiment, modelSeedCells, type CellRecord, type CellResult, type SelectionInfo } from '../experiment.js';
 import { crossDomainSeqBatches, crossDomainSeqCases, type CrossDomainSeqMode } from '../models/i2vaeModels.js';
 import { OrderProbe, globalItemOrder } from '../models/orderProbe.js';
 import { fmtCi, fmtDiff, fmtSigned } from '../report/format.js';
@@ -271,7 +271,7 @@ export default defineExperiment({
         if (vals.length && result.metrics[g]) result.metrics[g][m + BEST] = Math.max(...vals);
       }
     }
-    const sel = (result.curve ?? []).find((e) => e.epoch === (result.info as { bestEpoch?: number })?.bestEpoch)?.valid?.[SELECT];
+    const sel = (result.curve ?? []).find((e) => e.epoch === (result.info as Partial<SelectionInfo> | undefined)?.bestEpoch)?.valid?.[SELECT];
     if (sel !== undefined) result.metrics.all[SELECT] = sel;
     // Keep the curve small: loss, selection metric and all-row test HR@10 / NDCG@10 per epoch.
     result.curve = result.curve?.map((e) => ({

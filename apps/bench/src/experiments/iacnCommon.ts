@@ -12,7 +12,7 @@ import { predictRows } from '../cells/ctrCell.js';
 import { trainAndTest } from '../cells/trainCell.js';
 import { bool, int, nameList, num, oneOf, str, subsetOf } from '../config/fields.js';
 import { ConfigError } from '../errors.js';
-import { modelSeedCells, type CellContext, type CellRecord, type CellResult, type CellSpec, type Display } from '../experiment.js';
+import { modelSeedCells, type CellContext, type CellRecord, type CellResult, type CellSpec, type Display, type SelectionInfo } from '../experiment.js';
 import { IACN_BASES, IACN_MAIN_MODELS, buildIacnModel, iacnModelName, parseIacnModel } from '../models/iacnModels.js';
 import { fmtCi, fmtDiff, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
@@ -327,7 +327,7 @@ export function sweepSection(records: readonly CellRecord[], base: string, key: 
   const rows: string[][] = [];
   const line: [number, number][] = [];
   const band: [number, number, number][] = [];
-  const validOf = (r: CellRecord) => (r.info as { bestValid?: number } | undefined)?.bestValid ?? NaN;
+  const validOf = (r: CellRecord) => (r.info as Partial<SelectionInfo> | undefined)?.bestValid ?? NaN;
   const present: Array<{ v: number; name: string; bySeed: Map<number, CellRecord> }> = [];
   for (const v of pts) {
     const name = v === main ? model : `${model}@${key}=${v}`;

@@ -23,7 +23,7 @@ import { atSuffix, nonNegativeNumber, parseAtOverrides, unitNumber, type Overrid
 import { file, int, intList, nameList, oneOf, str } from '../config/fields.js';
 import { hyperFor, hyperSchema } from '../config/hyper.js';
 import { ConfigError } from '../errors.js';
-import { dataLabel, defineExperiment, modelSeedCells, type CellRecord } from '../experiment.js';
+import { dataLabel, defineExperiment, modelSeedCells, type CellRecord, type SelectionInfo } from '../experiment.js';
 import { RANKING_MODELS } from '../models/rankingModels.js';
 import { seqBatchingDetail, seqTrain, transformerSizes } from '../models/seqModels.js';
 import type { ModelFactory, RankingHyper } from '../models/types.js';
@@ -231,7 +231,7 @@ export function validationChoice(records: readonly CellRecord[], models: readonl
   if (configs.length < 2 || by.some((x) => x.size === 0)) return null;
   const seeds = [...by[0].keys()].filter((sd) => by.every((x) => x.has(sd))).sort((a, b) => a - b);
   if (!seeds.length) return null;
-  const valid = by.map((x) => meanStd(seeds.map((sd) => (x.get(sd)!.info as { bestValid?: number } | undefined)?.bestValid ?? NaN)).mean);
+  const valid = by.map((x) => meanStd(seeds.map((sd) => (x.get(sd)!.info as Partial<SelectionInfo> | undefined)?.bestValid ?? NaN)).mean);
   const order = configs.map((_, i) => i).sort((a, b) => valid[b] - valid[a]);
   const list = order.map((i) => `${configs[i]} ${valid[i].toFixed(4)}`).join(', ');
   return `Selected on validation for ${base} (mean validation NDCG@10 at the selected epoch, seeds ${seeds.join(', ')}): **${configs[order[0]]}** (${list}).`;

@@ -8,7 +8,7 @@
 import { barChart } from '../charts/barChart.js';
 import { lineChart, type LineSeries } from '../charts/lineChart.js';
 import { color } from '../charts/palette.js';
-import type { CellRecord, Display } from '../experiment.js';
+import type { CellRecord, Display, SelectionInfo } from '../experiment.js';
 import { findRow, summaryGroups, summaryMetrics, summaryModels, type Summary } from '../runner/summary.js';
 import { meanStd } from '../runner/stats.js';
 import { fmtRow, fmtValue } from './format.js';
@@ -133,13 +133,6 @@ export function metricBarCharts(summary: Summary, display: Display): string[] {
   );
 }
 
-/** What a training cell's `info` says about its model selection (written by the shared training cells). */
-interface SelectionInfo {
-  bestEpoch?: number;
-  epochsRun?: number;
-  stoppedEarly?: boolean;
-}
-
 /**
  * Models whose selected epoch was the last one trained without an early stop: validation was still at its
  * best when the epoch cap ended training, so these figures are at a fixed budget, not at convergence.
@@ -149,7 +142,7 @@ interface SelectionInfo {
 export function epochCapSection(records: readonly CellRecord[]): ReportSection | null {
   const byModel = new Map<string, { at: number[]; of: number; cap: number }>();
   for (const r of records) {
-    const info = r.info as SelectionInfo | undefined;
+    const info = r.info as Partial<SelectionInfo> | undefined;
     if (typeof info?.bestEpoch !== 'number' || typeof info.epochsRun !== 'number') continue;
     const m = byModel.get(r.model) ?? { at: [], of: 0, cap: 0 };
     m.of += 1;
