@@ -62,6 +62,13 @@ describe('irl4rec-beauty model names with @ overrides', () => {
     expect(irl4recOptionsOf('Irl4Rec+SASRec:gamma0@sigma=0.05', null).options).toEqual({ gamma: 0, sigma: 0.05 });
     expect(irl4recOptionsOf('Irl4Rec+SASRec@head=identity', null).options).toEqual({ adjustmentHead: 'identity' });
     expect(parseIrl4RecModel('Irl4Rec+BERT4Rec@sigma=0').head).toBe('Irl4Rec+BERT4Rec');
+    const attr = { itemAttributes: [0, 1, 2], numAttributes: 3 };
+    expect(irl4recOptionsOf('SASRec+attributes@head=identity', attr)).toEqual({
+      backbone: 'sasrec',
+      options: { ...irl4recOptionsOf('SASRec+attributes', attr).options, adjustmentHead: 'identity' },
+    });
+    expect(irl4recOptionsOf('SASRec+attributes', attr).options).toMatchObject({ confounder: 'attributes', alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
+    expect(irl4recOptionsOf('SASRec+attributes', attr).options).not.toHaveProperty('adjustmentHead');
     const exp = findExperiment('irl4rec-beauty', EXPERIMENTS);
     const layers = [{ source: '--set', values: { ...TINY, dataset: path.join(tinyBeauty(), 'Beauty.txt'), models: 'SASRec,Irl4Rec+SASRec@sigma=0' }, text: true }];
     expect(planRun(exp, { layers, outDir: tmpDir() }).cells.map((c) => c.model)).toEqual(['SASRec', 'Irl4Rec+SASRec@sigma=0']);
@@ -73,6 +80,8 @@ describe('irl4rec-beauty model names with @ overrides', () => {
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@lr=1')).toThrow(/bad override "@lr=1".*alpha, beta, gamma, sigma, head/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@head=mlp')).toThrow(/bad value in "@head=mlp"/);
     expect(() => parseIrl4RecModel('SASRec@sigma=0')).toThrow(/only Irl4Rec models take Irl4Rec options/);
+    expect(() => parseIrl4RecModel('SASRec@head=identity')).toThrow(/only Irl4Rec models take Irl4Rec options/);
+    expect(() => parseIrl4RecModel('SASRec+attributes@beta=0')).toThrow(/an attribute control takes only @head/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@beta=0')).toThrow(/write it "Irl4Rec\+SASRec@beta=0@sigma=0"/);
     expect(() => parseIrl4RecModel('Irl4Rec+SASRec@sigma=0@sigma=0.1')).toThrow(/sets sigma twice/);
     expect(() => parseIrl4RecModel('Irl4Rec+LightGCN')).toThrow(/unknown model "Irl4Rec\+LightGCN"/);
@@ -122,5 +131,17 @@ describe('irl4rec-beauty non-inferiority section', () => {
     // below on every metric: "on no metric"
     const worse = records.map((x) => (x.model === 'Irl4Rec+SASRec' ? { ...x, metrics: { all: { 'HR@10': 0.01, 'NDCG@10': 0.01 } } } : x));
     expect(nonInferioritySection(worse, ['Irl4Rec+SASRec'])!.text!.join('\n')).toMatch(/non-inferior on \*\*no\*\* metric: HR@10 no/);
+  });
+
+  it('compares an attribute control, with or without @head, with its backbone but gives it no verdict', () => {
+    const records = [r('SASRec', 0, 0.1, 0.05), r('SASRec', 1, 0.12, 0.07), r('SASRec+attributes@head=identity', 0, 0.09, 0.04), r('SASRec+attributes@head=identity', 1, 0.1, 0.05), r('SASRec+attributes', 0, 0.2, 0.1)];
+    const s = nonInferioritySection(records, ['SASRec', 'SASRec+attributes@head=identity', 'SASRec+attributes'])!;
+    expect(s.tables![0].rows.map((x) => `${x[0]} ${x[1]} ${x[2]}`)).toEqual([
+      'SASRec+attributes@head=identity vs SASRec HR@10 2',
+      'SASRec+attributes@head=identity vs SASRec NDCG@10 2',
+      'SASRec+attributes vs SASRec HR@10 1',
+      'SASRec+attributes vs SASRec NDCG@10 1',
+    ]);
+    expect(s.text!.join('\n')).not.toMatch(/SASRec\+attributes.*non-inferior/);
   });
 });

@@ -53,7 +53,7 @@ const VARIANTS: Record<string, (a: SingleAttribute | null) => Partial<Irl4RecCon
   ':no-confounder': () => ({ confounder: 'none' }),
   ':attributes': (a) => ({ confounder: 'attributes', ...a }),
 };
-/** The "backbone + the same attributes" control: Irl4Rec's network on the joint score, used at test too. */
+/** The "backbone + the same attributes" control: Irl4Rec's network on the joint score, used at test too (`@head` may set its adjustment mean, to match the Irl4Rec model it controls). */
 const CONTROL = (a: SingleAttribute | null): Partial<Irl4RecConfig> => ({ confounder: 'attributes', ...a, alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
 /** Irl4Rec options a model name may override after `@` (`Irl4Rec+SASRec:no-confounder@sigma=0`), in canonical order. */
 type Irl4RecOverrides = Pick<Irl4RecConfig, 'alpha' | 'beta' | 'gamma'> & { sigma: number; head: AdjustmentHeadKind };
@@ -74,7 +74,9 @@ const toConfig = ({ head, ...rest }: Partial<Irl4RecOverrides>): Partial<Irl4Rec
 export function parseIrl4RecModel(name: string, key = 'models'): { head: string; overrides: Partial<Irl4RecOverrides> } {
   const head = name.split('@')[0];
   if (!MODEL_NAMES.includes(head)) throw new ConfigError(key, `unknown model "${name}": expected one of ${MODEL_NAMES.join(', ')}, an Irl4Rec model optionally with @key=value overrides (${Object.keys(OVERRIDE_PARSERS).join(', ')})`);
-  const only = () => (head.startsWith('Irl4Rec+') ? null : 'only Irl4Rec models take Irl4Rec options');
+  const control = /^\w+\+attributes$/.test(head);
+  const only = (k: keyof Irl4RecOverrides) =>
+    head.startsWith('Irl4Rec+') || (control && k === 'head') ? null : control ? 'an attribute control takes only @head (its α, β, γ, σ are fixed)' : 'only Irl4Rec models take Irl4Rec options';
   const parsed = parseAtOverrides(name, OVERRIDE_PARSERS, key, only);
   const ordered = Object.fromEntries(Object.keys(OVERRIDE_PARSERS).filter((k) => k in parsed.overrides).map((k) => [k, parsed.overrides[k as keyof Irl4RecOverrides]]));
   const canonical = head + atSuffix(ordered);
@@ -109,7 +111,7 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, l
 export function irl4recOptionsOf(name: string, attribute: SingleAttribute | null): { backbone: BackboneKind; options: Partial<Irl4RecConfig> } {
   const { head, overrides } = parseIrl4RecModel(name);
   const control = /^(\w+)\+attributes$/.exec(head);
-  if (control) return { backbone: BACKBONES[control[1]], options: CONTROL(attribute) };
+  if (control) return { backbone: BACKBONES[control[1]], options: { ...CONTROL(attribute), ...toConfig(overrides) } };
   const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(head);
   if (!m) throw new ConfigError('models', `"${name}" is not an Irl4Rec model`);
   return { backbone: BACKBONES[m[1]], options: { ...VARIANTS[m[2] ?? ''](attribute), ...toConfig(overrides) } };
@@ -150,7 +152,7 @@ export default defineExperiment({
       DEFAULT_MODELS,
       (name, key) => void parseIrl4RecModel(name, key),
       `a non-empty list of distinct models: ${MODEL_NAMES.join(', ')}; an Irl4Rec model may carry @key=value overrides (${Object.keys(OVERRIDE_PARSERS).join(', ')})`,
-      'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes; an Irl4Rec model may override alpha, beta, gamma, sigma, head (linear | identity: the adjustment mean) after @, e.g. Irl4Rec+SASRec@head=identity)',
+      'models to run (ablations: suffixes :gamma0, :beta0, :no-confounder; :attributes with its control X+attributes; an Irl4Rec model may override alpha, beta, gamma, sigma, head (linear | identity: the adjustment mean) after @, e.g. Irl4Rec+SASRec@head=identity; a control only head, e.g. SASRec+attributes@head=identity)',
     ),
     irlLoss: oneOf(['backbone', 'bce', 'bpr', 'ce'] as const, 'backbone', 'Irl4Rec\'s ranking loss L: backbone = the loss its backbone trains with (sasrecLoss; GRU4Rec ce when gru4recLoss is ce, else bce; BERT4Rec ce), or bce / bpr (one sampled negative) / ce (full softmax)'),
     attributes: str('Beauty_item2attributes.json', 'item → attribute-ids JSON beside the dataset (the :attributes variant and the X+attributes control read each item\'s first attribute)'),
@@ -214,7 +216,7 @@ const CHECKED = ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20'] as const;
 
 /** The backbone a model is compared with (`Irl4Rec+X…` and `X+attributes` → `X`), or null for a backbone. */
 function backboneOf(model: string): string | null {
-  const m = /^Irl4Rec\+(\w+)/.exec(model) ?? /^(\w+)\+attributes$/.exec(model);
+  const m = /^Irl4Rec\+(\w+)/.exec(model) ?? /^(\w+)\+attributes(@|$)/.exec(model);
   return m ? m[1] : null;
 }
 
