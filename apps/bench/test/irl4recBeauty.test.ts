@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { findExperiment } from '../src/cli.js';
 import type { CellRecord } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
-import { irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel, validationChoice } from '../src/experiments/irl4rec-beauty.js';
+import { ablationSection, fullConfigurationOf, irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel, validationChoice } from '../src/experiments/irl4rec-beauty.js';
+import { fmtDiff } from '../src/report/format.js';
+import { seedPaired } from '../src/runner/paired.js';
 import { planRun, runExperiment } from '../src/runner/run.js';
 import { readJson, tmpDir } from './helpers.js';
 
@@ -143,5 +145,27 @@ describe('irl4rec-beauty non-inferiority section', () => {
       'SASRec+attributes vs SASRec NDCG@10 1',
     ]);
     expect(s.text!.join('\n')).not.toMatch(/SASRec\+attributes.*non-inferior/);
+  });
+});
+
+describe('irl4rec-beauty ablation section', () => {
+  const r = (model: string, seed: number, hr: number): CellRecord => ({ model, seed, metrics: { all: { 'HR@10': hr } }, finishedAt: '', wallSeconds: 0 });
+  it('names the full configuration of an ablation, keeping its @ overrides', () => {
+    expect(fullConfigurationOf('Irl4Rec+SASRec:gamma0@head=identity')).toBe('Irl4Rec+SASRec@head=identity');
+    expect(fullConfigurationOf('Irl4Rec+GRU4Rec:no-confounder')).toBe('Irl4Rec+GRU4Rec');
+    expect(fullConfigurationOf('Irl4Rec+SASRec@head=identity')).toBeNull();
+    expect(fullConfigurationOf('SASRec+attributes@head=identity')).toBeNull();
+  });
+  it('pairs each ablation with its full configuration by seed, and skips one whose full configuration is not in the run', () => {
+    const records = [
+      r('Irl4Rec+SASRec@head=identity', 0, 0.1), r('Irl4Rec+SASRec@head=identity', 1, 0.12), r('Irl4Rec+SASRec@head=identity', 2, 0.11),
+      r('Irl4Rec+SASRec:beta0@head=identity', 0, 0.11), r('Irl4Rec+SASRec:beta0@head=identity', 1, 0.1), r('Irl4Rec+SASRec:beta0@head=identity', 2, 0.12),
+      r('Irl4Rec+SASRec:gamma0', 0, 0.2),
+    ];
+    const s = ablationSection(records, ['Irl4Rec+SASRec@head=identity', 'Irl4Rec+SASRec:beta0@head=identity', 'Irl4Rec+SASRec:gamma0'])!;
+    // Δ per seed +0.01, −0.02, +0.01: mean 0, sd √(6e−4 / 2) = 0.01732, half-width 4.303 · 0.01732 / √3 = 0.0430
+    expect(s.tables![0].rows).toEqual([['Irl4Rec+SASRec:beta0@head=identity vs Irl4Rec+SASRec@head=identity', 'HR@10', '3', fmtDiff(seedPaired(records, 'Irl4Rec+SASRec:beta0@head=identity', 'Irl4Rec+SASRec@head=identity', 'HR@10')), '2/3']]);
+    expect(s.tables![0].rows[0][3]).toMatch(/^[+-]0\.0000 \[-0\.0430, \+0\.0430\]$/);
+    expect(ablationSection(records, ['Irl4Rec+SASRec:gamma0'])).toBeNull();
   });
 });
