@@ -294,15 +294,15 @@ export function nonInferioritySection(records: readonly CellRecord[], models: re
   };
 }
 
-/** The full configuration an ablation (`Irl4Rec+X:variant@…`) removes a part from (`Irl4Rec+X@…`), or null. */
+/** The full configuration of an ablation or variant (`Irl4Rec+X:variant@…` → `Irl4Rec+X@…`), or null. */
 export function fullConfigurationOf(model: string): string | null {
   const m = /^(Irl4Rec\+\w+):[\w-]+(@.*)?$/.exec(model);
   return m ? m[1] + (m[2] ?? '') : null;
 }
 
 /**
- * Every ablation against the full Irl4Rec configuration it removes a part from (the same backbone and `@`
- * overrides), on the seeds both finished: the seed-paired difference with its 95% t-interval, so what each
+ * Every ablation or variant against the full Irl4Rec configuration with the same backbone and `@`
+ * overrides, on the seeds both finished: the seed-paired difference with its 95% t-interval, so what each
  * term of the objective contributes is read directly rather than through two comparisons with the backbone.
  */
 export function ablationSection(records: readonly CellRecord[], models: readonly string[]): ReportSection | null {
@@ -318,8 +318,8 @@ export function ablationSection(records: readonly CellRecord[], models: readonly
   }
   if (!rows.length) return null;
   return {
-    title: 'Ablations: ablation − full configuration',
-    text: ['Each ablation against the Irl4Rec configuration it removes one part from (same backbone, same @ overrides); Δ = ablation − full per seed, mean and 95% t-interval over the seeds both finished.'],
+    title: 'Ablations and variants: variant − full configuration',
+    text: ['Each variant against the full Irl4Rec configuration with the same backbone and @ overrides (:gamma0, :beta0 and :no-confounder each remove one part; :attributes replaces the learned confounder branch with one over the items\' attribute); Δ = variant − full per seed, mean and 95% t-interval over the seeds both finished.'],
     tables: [{ header: ['comparison', 'metric', 'seeds', 'Δ [95% CI]', 'seeds ablation ahead'], rows }],
   };
 }
