@@ -129,9 +129,8 @@ export function ctrVersusWideDeep(records: readonly CellRecord[], models: readon
     const auc = seedPaired(records, m, ref, 'AUC');
     if (auc.n === 0) continue;
     const gauc = seedPaired(records, m, ref, 'GAUC');
-    const ahead = auc.d.filter((d) => d > 0).length;
-    rows.push([m, String(auc.n), fmtDiff(auc), `${ahead}/${auc.n}`, auc.d.map((d) => fmtSigned(d)).join(' / '), fmtDiff(gauc)]);
-    lines.push(`- ${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${fmtSigned(auc.mean)}; ahead on ${ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 || auc.hi < 0 ? 'excludes' : 'includes'} 0` : ''}).`);
+    rows.push([m, String(auc.n), fmtDiff(auc), `${auc.ahead}/${auc.n}`, auc.d.map((d) => fmtSigned(d)).join(' / '), fmtDiff(gauc)]);
+    lines.push(`- ${m} ${auc.mean > 0 ? 'beats' : 'does **not** beat'} ${ref} on the mean test AUC (${fmtSigned(auc.mean)}; ahead on ${auc.ahead} of ${auc.n} seeds${auc.n > 1 ? `; the 95% interval ${auc.lo > 0 || auc.hi < 0 ? 'excludes' : 'includes'} 0` : ''}).`);
   }
   if (rows.length === 0) return [];
   return [

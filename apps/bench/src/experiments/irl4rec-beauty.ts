@@ -53,6 +53,8 @@ const VARIANTS: Record<string, (a: SingleAttribute | null) => Partial<Irl4RecCon
   ':no-confounder': () => ({ confounder: 'none' }),
   ':attributes': (a) => ({ confounder: 'attributes', ...a }),
 };
+/** A control's name (before any `@`), `X+attributes`, capturing the backbone `X`. */
+const CONTROL_NAME = /^(\w+)\+attributes$/;
 /** The "backbone + the same attributes" control: Irl4Rec's network on the joint score, used at test too (`@head` may set its adjustment mean, to match the Irl4Rec model it controls). */
 const CONTROL = (a: SingleAttribute | null): Partial<Irl4RecConfig> => ({ confounder: 'attributes', ...a, alpha: 1, gamma: 0, beta: 0, testScore: 'joint' });
 /** Irl4Rec options a model name may override after `@` (`Irl4Rec+SASRec:no-confounder@sigma=0`), in canonical order. */
@@ -74,7 +76,7 @@ const toConfig = ({ head, ...rest }: Partial<Irl4RecOverrides>): Partial<Irl4Rec
 export function parseIrl4RecModel(name: string, key = 'models'): { head: string; overrides: Partial<Irl4RecOverrides> } {
   const head = name.split('@')[0];
   if (!MODEL_NAMES.includes(head)) throw new ConfigError(key, `unknown model "${name}": expected one of ${MODEL_NAMES.join(', ')}, an Irl4Rec model optionally with @key=value overrides (${Object.keys(OVERRIDE_PARSERS).join(', ')})`);
-  const control = /^\w+\+attributes$/.test(head);
+  const control = CONTROL_NAME.test(head);
   const only = (k: keyof Irl4RecOverrides) =>
     head.startsWith('Irl4Rec+') || (control && k === 'head') ? null : control ? 'an attribute control takes only @head (its α, β, γ, σ are fixed)' : 'only Irl4Rec models take Irl4Rec options';
   const parsed = parseAtOverrides(name, OVERRIDE_PARSERS, key, only);
@@ -110,7 +112,7 @@ function irl4recFactory(backbone: BackboneKind, extra: Partial<Irl4RecConfig>, l
  */
 export function irl4recOptionsOf(name: string, attribute: SingleAttribute | null): { backbone: BackboneKind; options: Partial<Irl4RecConfig> } {
   const { head, overrides } = parseIrl4RecModel(name);
-  const control = /^(\w+)\+attributes$/.exec(head);
+  const control = CONTROL_NAME.exec(head);
   if (control) return { backbone: BACKBONES[control[1]], options: { ...CONTROL(attribute), ...toConfig(overrides) } };
   const m = /^Irl4Rec\+(\w+)(:[\w-]+)?$/.exec(head);
   if (!m) throw new ConfigError('models', `"${name}" is not an Irl4Rec model`);
@@ -213,7 +215,7 @@ const CHECKED = ['HR@10', 'NDCG@10', 'HR@20', 'NDCG@20'] as const;
 
 /** The backbone a model is compared with (`Irl4Rec+X…` and `X+attributes` → `X`), or null for a backbone. */
 function backboneOf(model: string): string | null {
-  const m = /^Irl4Rec\+(\w+)/.exec(model) ?? /^(\w+)\+attributes(@|$)/.exec(model);
+  const m = /^Irl4Rec\+(\w+)/.exec(model) ?? CONTROL_NAME.exec(model.split('@')[0]);
   return m ? m[1] : null;
 }
 
@@ -259,7 +261,6 @@ export function nonInferioritySection(records: readonly CellRecord[], models: re
       const a = stat(model, metric, p.seeds);
       const b = stat(base, metric, p.seeds);
       const ok = p.n > 1 ? a.mean >= b.mean - b.std : null;
-      const ahead = p.d.filter((d) => d > 0).length;
       rows.push([
         `${model} vs ${base}`,
         metric,
@@ -269,7 +270,7 @@ export function nonInferioritySection(records: readonly CellRecord[], models: re
         (b.mean - b.std).toFixed(4),
         ok === null ? '— (1 seed)' : ok ? 'yes' : '**no**',
         fmtDiff(p),
-        `${ahead}/${p.n}`,
+        `${p.ahead}/${p.n}`,
         `${(((a.mean - b.mean) / b.mean) * 100).toFixed(1)}%`,
       ]);
       if (ok !== null) checks.push({ metric, ok, diff: fmtDiff(p) });
@@ -313,7 +314,7 @@ export function ablationSection(records: readonly CellRecord[], models: readonly
     for (const metric of CHECKED) {
       const p = seedPaired(records, model, full, metric);
       if (p.n === 0) continue;
-      rows.push([`${model} vs ${full}`, metric, String(p.n), fmtDiff(p), `${p.d.filter((d) => d > 0).length}/${p.n}`]);
+      rows.push([`${model} vs ${full}`, metric, String(p.n), fmtDiff(p), `${p.ahead}/${p.n}`]);
     }
   }
   if (!rows.length) return null;

@@ -25,6 +25,8 @@ export interface SeedPaired {
   lo: number;
   hi: number;
   n: number;
+  /** On how many of the shared seeds `a` is ahead (`d > 0`). */
+  ahead: number;
 }
 
 /**
@@ -38,5 +40,5 @@ export function seedPaired(records: readonly CellRecord[], a: string, b: string,
   const d = seeds.map((s) => A.get(s)!.metrics[group][metric] - B.get(s)!.metrics[group][metric]);
   const { mean, std, n } = meanStd(d);
   const half = n > 1 ? (tCrit(n - 1) * std) / Math.sqrt(n) : NaN;
-  return { seeds, d, mean, lo: mean - half, hi: mean + half, n };
+  return { seeds, d, mean, lo: mean - half, hi: mean + half, n, ahead: d.filter((x) => x > 0).length };
 }
