@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findExperiment } from '../src/cli.js';
 import type { CellRecord } from '../src/experiment.js';
 import { EXPERIMENTS } from '../src/experiments/index.js';
-import { ablationSection, fullConfigurationOf, irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel, validationChoice } from '../src/experiments/irl4rec-beauty.js';
+import { ablationSection, attributeControlOf, fullConfigurationOf, irl4recOptionsOf, nonInferioritySection, parseIrl4RecModel, validationChoice } from '../src/experiments/irl4rec-beauty.js';
 import { fmtDiff } from '../src/report/format.js';
 import { seedPaired } from '../src/runner/paired.js';
 import { planRun, runExperiment } from '../src/runner/run.js';
@@ -167,5 +167,25 @@ describe('irl4rec-beauty ablation section', () => {
     expect(s.tables![0].rows).toEqual([['Irl4Rec+SASRec:beta0@head=identity vs Irl4Rec+SASRec@head=identity', 'HR@10', '3', fmtDiff(seedPaired(records, 'Irl4Rec+SASRec:beta0@head=identity', 'Irl4Rec+SASRec@head=identity', 'HR@10')), '2/3']]);
     expect(s.tables![0].rows[0][3]).toMatch(/^[+-]0\.0000 \[-0\.0430, \+0\.0430\]$/);
     expect(ablationSection(records, ['Irl4Rec+SASRec:gamma0'])).toBeNull();
+  });
+  it('pairs the attribute variant with its full configuration and with its control, keeping the @ overrides', () => {
+    expect(attributeControlOf('Irl4Rec+SASRec:attributes@head=identity')).toBe('SASRec+attributes@head=identity');
+    expect(attributeControlOf('Irl4Rec+GRU4Rec:attributes')).toBe('GRU4Rec+attributes');
+    expect(attributeControlOf('Irl4Rec+SASRec:gamma0@head=identity')).toBeNull();
+    expect(attributeControlOf('SASRec+attributes')).toBeNull();
+    const v = 'Irl4Rec+SASRec:attributes@head=identity';
+    const records = [
+      r('Irl4Rec+SASRec@head=identity', 0, 0.1), r('Irl4Rec+SASRec@head=identity', 1, 0.12),
+      r(v, 0, 0.11), r(v, 1, 0.13),
+      r('SASRec+attributes@head=identity', 0, 0.12), r('SASRec+attributes@head=identity', 1, 0.14),
+      r('SASRec+attributes', 0, 0.5),
+    ];
+    const s = ablationSection(records, ['Irl4Rec+SASRec@head=identity', v, 'SASRec+attributes@head=identity', 'SASRec+attributes'])!;
+    expect(s.tables![0].rows.map((x) => [x[0], x[2], x[4]])).toEqual([
+      [`${v} vs Irl4Rec+SASRec@head=identity`, '2', '2/2'],
+      [`${v} vs SASRec+attributes@head=identity`, '2', '0/2'],
+    ]);
+    // Δ per seed −0.01, −0.01 against the control: mean −0.01 with zero spread
+    expect(s.tables![0].rows[1][3]).toMatch(/^-0\.0100 \[-0\.0100, -0\.0100\]$/);
   });
 });
