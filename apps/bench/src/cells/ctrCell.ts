@@ -42,17 +42,24 @@ export async function ctrMetrics(model: CtrModel, data: CtrData, rows: CtrRows, 
 }
 
 /**
- * CTR data with its negatives drawn once (from `seed`) and stored in `<runDir>/negatives/ctr-pairs.i32`;
- * a resumed run reloads them.
+ * CTR data with its negatives drawn once (from `c.negativeSeed`) and stored in
+ * `<runDir>/negatives/ctr-<sampler>-seed<seed>.i32`; a resumed run reloads them. The split follows
+ * `c.holdout` (0: one test pair per user); the negatives do not depend on it.
  */
-export function ctrDataStored(runDir: string, sequences: readonly Int32Array[], numItems: number, seed: number, sampler: 'popularity' | 'uniform'): CtrData {
+export function ctrDataStored(
+  runDir: string,
+  sequences: readonly Int32Array[],
+  numItems: number,
+  c: { negativeSeed: number; sampler: 'popularity' | 'uniform'; holdout?: number },
+): CtrData {
+  const { negativeSeed: seed, sampler, holdout } = c;
   const file = path.join(runDir, 'negatives', `ctr-${sampler}-seed${seed}.i32`);
   if (fs.existsSync(file)) {
     const buf = fs.readFileSync(file);
     const negatives = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    return buildCtrData(sequences, { numItems, seed, sampler, negatives });
+    return buildCtrData(sequences, { numItems, seed, sampler, negatives, holdout });
   }
-  const data = buildCtrData(sequences, { numItems, seed, sampler });
+  const data = buildCtrData(sequences, { numItems, seed, sampler, holdout });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(file, new Uint8Array(data.negatives.buffer, data.negatives.byteOffset, data.negatives.byteLength));
   return data;

@@ -36,7 +36,7 @@ export default defineExperiment({
       const f = path.resolve(path.dirname(c.dataset), c.attributes);
       itemAttributes = await loadItemAttributes(f, { items: ds.items });
     }
-    const data = ctrDataStored(runDir, ds.sequences, ds.numItems, c.negativeSeed, c.sampler);
+    const data = ctrDataStored(runDir, ds.sequences, ds.numItems, c);
     log(`${path.basename(c.dataset)}: ${data.numUsers} users, ${data.numItems} items; CTR rows train ${data.train.length}, valid ${data.valid.length}, test ${data.test.length}`);
     return { data, itemAttributes } satisfies CtrPrepared;
   },

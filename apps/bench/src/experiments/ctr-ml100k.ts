@@ -50,7 +50,7 @@ export default defineExperiment({
       if (!p || missing.length) throw new Error(`${c.dataset}: no user profile field ${missing.join(', ')} (config key "profileFields")`);
       userProfile = { numUsers: p.numUsers, fields: Object.fromEntries(wanted.map((f) => [f, p.fields[f]])) };
     }
-    const data = ctrDataStored(runDir, seqs.sequences, ds.interactions.numItems, c.negativeSeed, c.sampler);
+    const data = ctrDataStored(runDir, seqs.sequences, ds.interactions.numItems, c);
     log(`${path.basename(c.dataset)}: ${data.numUsers} users, ${data.numItems} items; CTR rows train ${data.train.length}, valid ${data.valid.length}, test ${data.test.length}`);
     return { data, itemAttributes, userProfile } satisfies CtrPrepared;
   },

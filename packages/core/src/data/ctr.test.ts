@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../tensor/rng.js';
-import { buildCtrData, ctrBatches } from './ctr.js';
+import { buildCtrData, ctrBatches, heldOutPairs } from './ctr.js';
 import { IdMap } from './idmap.js';
 import type { ItemAttributes, UserProfile } from './schema.js';
 
@@ -29,6 +29,24 @@ describe('buildCtrData', () => {
       }
     }
     expect(d.rule).toContain('uniform');
+  });
+
+  it('holdout: the last share of each user\'s pairs is test, as many before it validation, same negatives', () => {
+    // n = max(1, round(h·m)) pairs each, if m ≥ 2n + 1
+    expect([heldOutPairs(2), heldOutPairs(3), heldOutPairs(20)]).toEqual([0, 1, 1]);
+    expect([heldOutPairs(20, 0.1), heldOutPairs(24, 0.1), heldOutPairs(26, 0.1), heldOutPairs(4, 0.3), heldOutPairs(2, 0.3)]).toEqual([2, 2, 3, 1, 0]);
+    const long = [Int32Array.from({ length: 21 }, (_, i) => i + 1), Int32Array.of(30, 31, 32, 33), Int32Array.of(40, 41)];
+    const one = buildCtrData(long, { numItems: 50, seed: 3 });
+    const d = buildCtrData(long, { numItems: 50, seed: 3, holdout: 0.1 });
+    expect(arr(d.negatives)).toEqual(arr(one.negatives));
+    // user 0: 20 pairs (positions 1..20) → n = 2: valid 17, 18; test 19, 20. user 1: 3 pairs → n = 1. user 2: 1 pair → train.
+    const positives = (rows: typeof d.test) => arr(rows.pos).filter((_, k) => rows.label[k] === 1);
+    expect(positives(d.test)).toEqual([19, 20, 3]);
+    expect(positives(d.valid)).toEqual([17, 18, 2]);
+    expect(positives(d.train)).toEqual([...Array.from({ length: 16 }, (_, i) => i + 1), 1, 1]);
+    expect(d.train.length + d.valid.length + d.test.length).toBe(2 * d.negatives.length);
+    expect(d.rule).toContain('round(0.1·pairs)');
+    expect(() => buildCtrData(long, { numItems: 50, seed: 3, holdout: 0.5 })).toThrow(/holdout/);
   });
 
   it('draws once from the seed (same seed, same negatives) and can reuse stored negatives', () => {

@@ -4,7 +4,8 @@
  * `maxLen`), and each positive gets one sampled negative (label 0) with the same history. Negatives are
  * popularity-weighted (uniform as an option), never one of the user's positives, and drawn once from a
  * seed. Split per user (ours, labelled as such): the last pair is test, the one before validation, the
- * rest train.
+ * rest train; or, with `holdout`, the last share of each user's pairs is test and as many before it
+ * validation (several test pairs per user, for small sets such as ml-100k).
  * @module
  */
 import { Rng } from '../tensor/rng.js';
@@ -35,11 +36,11 @@ export interface CtrData {
   readonly numUsers: number;
   /** Number of items. */
   readonly numItems: number;
-  /** Training rows (pairs before each user's last two). */
+  /** Training rows (pairs before each user's validation and test pairs). */
   readonly train: CtrRows;
-  /** Validation rows (each user's second-last pair). */
+  /** Validation rows (each user's second-last pair, or the `holdout` pairs before the test ones). */
   readonly valid: CtrRows;
-  /** Test rows (each user's last pair). */
+  /** Test rows (each user's last pair, or last `holdout` share of pairs). */
   readonly test: CtrRows;
   /** Negative per pair, in pair order (users ascending, positions ascending): store it to reuse it. */
   readonly negatives: Int32Array;
@@ -61,6 +62,19 @@ export interface CtrBuildOptions {
   minHistory?: number;
   /** Negatives from an earlier build (e.g. loaded from a file) instead of drawing. */
   negatives?: Int32Array;
+  /**
+   * Share of each user's pairs held out for test, in `[0, 0.5)`; default 0: one test pair and one
+   * validation pair per user. With `h > 0` a user with `m` pairs gets `n = max(1, round(h · m))` test
+   * pairs (the last ones) and `n` validation pairs just before them, if `m ≥ 2n + 1`; otherwise all of the
+   * user's pairs train. The negatives do not depend on it: a stored draw serves every `holdout`.
+   */
+  holdout?: number;
+}
+
+/** Test (and validation) pairs per user with `m` pairs (0: the user trains only); see {@link CtrBuildOptions.holdout}. */
+export function heldOutPairs(m: number, holdout = 0): number {
+  const n = holdout > 0 ? Math.max(1, Math.round(holdout * m)) : 1;
+  return m >= 2 * n + 1 ? n : 0;
 }
 
 /**
@@ -70,6 +84,8 @@ export interface CtrBuildOptions {
 export function buildCtrData(sequences: readonly Int32Array[], opts: CtrBuildOptions): CtrData {
   const minHistory = opts.minHistory ?? 1;
   const kind = opts.sampler ?? 'popularity';
+  const holdout = opts.holdout ?? 0;
+  if (!(holdout >= 0 && holdout < 0.5)) throw new RangeError(`buildCtrData: holdout must be in [0, 0.5), got ${holdout}`);
   const rng = new Rng(opts.seed);
   const sampler: NegativeSampler =
     kind === 'uniform' ? new UniformSampler(opts.numItems, rng) : new PopularitySampler(opts.popularity ?? itemPopularity(sequences, opts.numItems), rng);
@@ -83,10 +99,11 @@ export function buildCtrData(sequences: readonly Int32Array[], opts: CtrBuildOpt
     const m = Math.max(0, s.length - minHistory);
     if (m === 0) return;
     const positives = new SortedItemSet(s);
+    const n = heldOutPairs(m, holdout);
     for (let j = 0; j < m; j++, p++) {
       const k = minHistory + j;
       if (!opts.negatives) negatives[p] = sampler.sample(positives);
-      const split = m < 3 || j < m - 2 ? 0 : j === m - 2 ? 1 : 2;
+      const split = n === 0 || j < m - 2 * n ? 0 : j < m - n ? 1 : 2;
       parts[split].push(u, s[k], 1, k);
       parts[split].push(u, negatives[p], 0, k);
     }
@@ -101,7 +118,10 @@ export function buildCtrData(sequences: readonly Int32Array[], opts: CtrBuildOpt
     negatives,
     rule:
       `DIEN-style CTR pairs (ours: per-user time split): each item at position >= ${minHistory} is a positive with the earlier items as history, ` +
-      `plus one ${kind} negative (seed ${opts.seed}) never among the user's items; per user the last pair is test, the one before validation, the rest train; users with < 3 pairs train only`,
+      `plus one ${kind} negative (seed ${opts.seed}) never among the user's items; ` +
+      (holdout > 0
+        ? `per user the last n = max(1, round(${holdout}·pairs)) pairs are test, the n before them validation, the rest train; users with < 2n + 1 pairs train only`
+        : `per user the last pair is test, the one before validation, the rest train; users with < 3 pairs train only`),
   };
 }
 
