@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ctrDataStored } from '../src/cells/ctrCell.js';
-import { ctrProtocolDetails, ctrSchema } from '../src/experiments/ctrCommon.js';
+import { ctrProtocolDetails, ctrSchema, ctrSplitSummary } from '../src/experiments/ctrCommon.js';
 import { tmpDir } from './helpers.js';
 
 const seqs = Array.from({ length: 6 }, (_, u) => Int32Array.from({ length: 12 + 5 * u }, (_, i) => 1 + ((u * 7 + i) % 40)));
@@ -31,5 +31,7 @@ describe('ctrSchema holdout', () => {
     const base = { maxLen: 50, sampler: 'popularity', negativeSeed: 1, embedDim: 18, lengthBuffer: 0, batchSize: 128, validateEvery: 1, patience: 2, epochs: 8 } as const;
     expect(ctrProtocolDetails({ ...base, holdout: 0 } as never, 'f').join('\n')).toContain('the last pair is test');
     expect(ctrProtocolDetails({ ...base, holdout: 0.1 } as never, 'f').join('\n')).toContain('round(0.1 × the user');
+    expect(ctrSplitSummary({ holdout: 0 })).toBe('per-user time split (last pair test)');
+    expect(ctrSplitSummary({ holdout: 0.1 })).toBe("per-user time split (each user's last 10% of pairs test)");
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ctrDataStored } from '../cells/ctrCell.js';
 import { file, str } from '../config/fields.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
-import { CTR_DISPLAY, ctrCell, ctrProtocolDetails, ctrSchema, ctrVersusWideDeep, type CtrPrepared } from './ctrCommon.js';
+import { CTR_DISPLAY, ctrCell, ctrProtocolDetails, ctrSchema, ctrSplitSummary, ctrVersusWideDeep, type CtrPrepared } from './ctrCommon.js';
 
 export default defineExperiment({
   name: 'ctr-beauty',
@@ -23,7 +23,7 @@ export default defineExperiment({
   cells: (c) => modelSeedCells(c.models, c.seeds),
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),
   protocol: (c) => ({
-    summary: 'DIEN-style CTR pairs, per-user time split (last pair test); test AUC, GAUC, LogLoss; selected on validation AUC',
+    summary: `DIEN-style CTR pairs, ${ctrSplitSummary(c)}; test AUC, GAUC, LogLoss; selected on validation AUC`,
     details: [
       `data: ${path.basename(c.dataset)} (items in time order per user)`,
       ...ctrProtocolDetails(c, `item id${c.attributes ? ` + attributes from ${c.attributes}` : ''}; no user profile${c.useUserId ? '; user id' : ''}`),

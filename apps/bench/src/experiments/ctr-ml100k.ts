@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ctrDataStored } from '../cells/ctrCell.js';
 import { file, str } from '../config/fields.js';
 import { dataLabel, defineExperiment, modelSeedCells } from '../experiment.js';
-import { CTR_DISPLAY, ctrCell, ctrProtocolDetails, ctrSchema, ctrVersusWideDeep, type CtrPrepared } from './ctrCommon.js';
+import { CTR_DISPLAY, ctrCell, ctrProtocolDetails, ctrSchema, ctrSplitSummary, ctrVersusWideDeep, type CtrPrepared } from './ctrCommon.js';
 
 export default defineExperiment({
   name: 'ctr-ml100k',
@@ -31,7 +31,7 @@ export default defineExperiment({
   cells: (c) => modelSeedCells(c.models, c.seeds),
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),
   protocol: (c) => ({
-    summary: 'DIEN-style CTR pairs, per-user time split (last pair test); test AUC, GAUC, LogLoss; selected on validation AUC',
+    summary: `DIEN-style CTR pairs, ${ctrSplitSummary(c)}; test AUC, GAUC, LogLoss; selected on validation AUC`,
     details: [
       `data: ${path.basename(c.dataset)}; every rating is a behaviour, ordered by timestamp then file row (many timestamps tie)`,
       ...ctrProtocolDetails(c, `item id + "${c.itemField}" attributes; user profile ${c.profileFields || 'none'}${c.useUserId ? ' + user id' : ''}`),

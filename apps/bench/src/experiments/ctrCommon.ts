@@ -72,6 +72,11 @@ export interface CtrPrepared {
   userProfile?: UserProfile;
 }
 
+/** The split in a protocol summary: `per-user time split (last pair test)`, or the `holdout` share. */
+export function ctrSplitSummary(c: Pick<CtrConfig, 'holdout'>): string {
+  return c.holdout > 0 ? `per-user time split (each user's last ${+(100 * c.holdout).toFixed(2)}% of pairs test)` : 'per-user time split (last pair test)';
+}
+
 /** Protocol lines shared by the CTR experiments. */
 export function ctrProtocolDetails(c: CtrConfig, features: string): string[] {
   return [

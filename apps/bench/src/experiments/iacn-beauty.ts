@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { dataLabel, defineExperiment } from '../experiment.js';
 import ctrBeauty from './ctr-beauty.js';
-import { ctrProtocolDetails } from './ctrCommon.js';
+import { ctrProtocolDetails, ctrSplitSummary } from './ctrCommon.js';
 import { IACN_DISPLAY, IACN_GROWABLE, LENGTH_BUCKETS, iacnCells, iacnProtocolDetails, iacnSchema, iacnSections, runIacnCell, validateIacn } from './iacnCommon.js';
 
 const { dataset, attributes } = ctrBeauty.schema;
@@ -24,7 +24,7 @@ export default defineExperiment({
   cells: iacnCells,
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),
   protocol: (c) => ({
-    summary: `DIEN-style CTR pairs, per-user time split (last pair test); IaCN+X vs X (and X:2d) on test AUC/GAUC/LogLoss over ${c.seeds} seeds, selected on validation AUC; δ/λ sweeps; gain by history length`,
+    summary: `DIEN-style CTR pairs, ${ctrSplitSummary(c)}; IaCN+X vs X (and X:2d) on test AUC/GAUC/LogLoss over ${c.seeds} seeds, selected on validation AUC; δ/λ sweeps; gain by history length`,
     details: [
       `data: ${path.basename(c.dataset)} (items in time order per user)`,
       ...ctrProtocolDetails(c, `item id${c.attributes ? ` + attributes from ${c.attributes}` : ''}; no user profile${c.useUserId ? '; user id (also read by IaCN\'s interest MLP)' : ''}`),

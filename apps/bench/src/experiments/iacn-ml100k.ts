@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { dataLabel, defineExperiment } from '../experiment.js';
 import ctrMl100k from './ctr-ml100k.js';
-import { ctrProtocolDetails } from './ctrCommon.js';
+import { ctrProtocolDetails, ctrSplitSummary } from './ctrCommon.js';
 import { IACN_DISPLAY, IACN_GROWABLE, iacnCells, iacnProtocolDetails, iacnSchema, iacnSections, runIacnCell, validateIacn } from './iacnCommon.js';
 
 const { dataset, itemField, profileFields } = ctrMl100k.schema;
@@ -24,12 +24,14 @@ export default defineExperiment({
   cells: iacnCells,
   datasetName: (c, dataDir) => dataLabel(c.dataset, dataDir),
   protocol: (c) => ({
-    summary: `DIEN-style CTR pairs, per-user time split (last pair test); IaCN+X vs X (and X:2d) on test AUC/GAUC/LogLoss over ${c.seeds} seeds, selected on validation AUC; δ/λ sweeps; maxLen study`,
+    summary: `DIEN-style CTR pairs, ${ctrSplitSummary(c)}; IaCN+X vs X (and X:2d) on test AUC/GAUC/LogLoss over ${c.seeds} seeds, selected on validation AUC; δ/λ sweeps; maxLen study`,
     details: [
       `data: ${path.basename(c.dataset)}; every rating is a behaviour, ordered by timestamp then file row (many timestamps tie)`,
       ...ctrProtocolDetails(c, `item id + "${c.itemField}" attributes; user profile ${c.profileFields || 'none'}${c.useUserId ? ' + user id' : ''} (the same for X and IaCN+X; IaCN's interest MLP reads the profile)`),
       ...iacnProtocolDetails(c),
-      `length study (base ${c.lengthBase}, ${c.sweepSeeds} seeds per point): maxLen ∈ {${c.lengths}}, the same pairs with histories truncated to maxLen (every user has ≥ 20 events)`,
+      c.lengths.trim()
+        ? `length study (base ${c.lengthBase}, ${c.sweepSeeds} seeds per point): maxLen ∈ {${c.lengths}}, the same pairs with histories truncated to maxLen (every user has ≥ 20 events)`
+        : 'length study: not run (lengths empty)',
     ],
   }),
   prepare: (ctx) => ctrMl100k.prepare({ ...ctx, config: { ...ctx.config, models: ['DIN'] } }),

@@ -157,7 +157,9 @@ export function iacnProtocolDetails(c: IacnExperimentConfig): string[] {
   return [
     `models: IaCN+X wraps X ∈ {DIN, WideDeep, DIEN} (@recsuite/iacn; DIN's attention ${c.dinAttention === 'softmax' ? 'softmax-normalised, as the released DIN/DIEN code' : 'unnormalised, as the DIN paper'}): K = ${c.capsules}${c.dynamicK ? ' (dynamic)' : ''} capsules, r = ${c.routingIters} routing iterations, interest MLP [${c.interestHidden}] over [capsule ‖ user profile], ${c.candidateOnly ? 'ẽ_c appended to the final MLP input' : 'every item embedding X consumes widened to [e ‖ ẽ]'}; auxiliary head ${c.auxLoss}, λ = ${c.lambda}, δ = ${c.delta} (mix on ${c.mixScope === 'own' ? "IaCN's own parameters" : 'IaCN\'s own parameters and the shared item tables'}, from two gradient calls). X and IaCN+X get identical features, batches, Adam and selection; X:2d is X with embedding width ${2 * c.embedDim} (capacity control: IaCN+X's item embeddings are that wide)`,
     `paired differences: per seed IaCN+X − X on test AUC/GAUC/LogLoss (mean, 95% t-interval over the shared seeds); per test user, the user's pair AUC averaged over the shared seeds, ${c.bootstrap} paired bootstrap resamples of users (95% percentile interval)`,
-    `sweeps (base${c.sweepBase.length > 1 ? 's' : ''} ${c.sweepBase.join(', ')}, ${c.sweepSeeds} seeds per point): δ ∈ {${c.deltaSweep}} at λ = ${c.lambda}; λ ∈ {${c.lambdaSweep}} at δ = ${c.delta}; the point equal to the main setting reuses the main cells`,
+    c.deltaSweep.trim() || c.lambdaSweep.trim()
+      ? `sweeps (base${c.sweepBase.length > 1 ? 's' : ''} ${c.sweepBase.join(', ')}, ${c.sweepSeeds} seeds per point): δ ∈ {${c.deltaSweep.trim() || 'not run'}} at λ = ${c.lambda}; λ ∈ {${c.lambdaSweep.trim() || 'not run'}} at δ = ${c.delta}; the point equal to the main setting reuses the main cells`
+      : 'sweeps: not run (deltaSweep and lambdaSweep empty)',
     ...(c.variants.trim() ? [`variants (IaCN+${c.sweepBase[0]}, ${c.sweepSeeds} seeds each, one option changed from the main setting): ${c.variants}`] : []),
   ];
 }
