@@ -124,7 +124,8 @@ export async function trainAndTest<C, D>(ctx: CellContext<C, D>, t: Trainee, o: 
           },
           onEpoch: (log) => {
             const v = log.validation?.[o.selectMetric];
-            cp.note(`loss ${log.loss.toFixed(4)}${v !== undefined ? ` · valid ${o.selectMetric} ${v.toFixed(4)}${select && log.best ? ' *' : ''}` : ''}`);
+            const name = o.selectMetric.startsWith('valid ') ? o.selectMetric : `valid ${o.selectMetric}`; // not "valid valid NDCG@10"
+            cp.note(`loss ${log.loss.toFixed(4)}${v !== undefined ? ` · ${name} ${v.toFixed(4)}${select && log.best ? ' *' : ''}` : ''}`);
           },
           rngs: plan.rngs,
           signal: ctx.signal,
