@@ -3,7 +3,7 @@
 // sources, so that an API change that breaks a documented example fails `pnpm typecheck`.
 // Each block becomes one module under apps/bench/.readme-examples/ (git-ignored; apps/bench depends on
 // every package, so `@recsuite/*` resolves there) and one `tsc --noEmit` checks them all. A failure names
-// the README and the line of the example's opening fence.
+// the README and the line in it of each error.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
