@@ -157,6 +157,28 @@ describeBackends('GRUCell / gruScan', () => {
     cell.dispose();
   });
 
+  it('a training pass launches a bounded number of kernels per step (native: 12 forward + 4 backward; on wasm the matMul path adds 3)', async () => {
+    // The scan is bound by kernel launches on real shapes (DIEN: B 128, L 50), so its kernel count is
+    // its cost model; the layout before this one took about 41 per step (tf.stack, per-step backward
+    // factors), and this catches a return to that.
+    const cell = new AUGRUCell(3, 4, new Rng(6));
+    const kernels = async (L: number) => {
+      const xs = tf.randomNormal([2, L, 3], 0, 1, 'float32', 1) as tf.Tensor3D;
+      const att = tf.ones([2, L]) as tf.Tensor2D;
+      const p = await tf.profile(() => {
+        const g = tf.variableGrads(() => tf.sum(augruScan(cell, xs, att, att)) as tf.Scalar, cell.variables());
+        tf.dispose([g.value, ...Object.values(g.grads)]);
+      });
+      tf.dispose([xs, att]);
+      return p.kernels.length;
+    };
+    const [k10, k30] = [await kernels(10), await kernels(30)];
+    const perStep = (k30 - k10) / 20;
+    expect(perStep).toBeLessThanOrEqual(tf.getBackend() === 'wasm' ? 19 : 16);
+    expect(k10 - 10 * perStep).toBeLessThan(120);
+    cell.dispose();
+  });
+
   it('rejects wrong shapes with a clear error', () => {
     const cell = new GRUCell(2, 3, new Rng(5));
     const xs = tf.zeros([1, 2, 4]) as tf.Tensor3D;
