@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, Rng } from '@recsuite/core';
+import { Adam, Rng, type Optimizer } from '@recsuite/core';
 import { describeBackends, expectClose } from '@recsuite/core/test';
 import { expect, it } from 'vitest';
 import { GradientMixOptimizer, disposeGrads, gradientsOf, mixedGradients, type GradMap, type VariableGrad } from './gradientMix.js';
@@ -86,6 +86,21 @@ describeBackends('IaCN gradient mix', () => {
       disposeAll(r.gMain, r.gAux, r.mixed, gm, ga);
       m.dispose();
     }
+  });
+
+  it('GradientMixOptimizer: Adam applying the mix directly ends where the surrogate-loss path (an optimizer with only step) ends', () => {
+    const [m1, m2] = [make({ delta: 0.3 }), make({ delta: 0.3 })];
+    const a1 = new Adam({ lr: 0.01 });
+    const a2 = new Adam({ lr: 0.01 });
+    const stepOnly: Optimizer = { step: (f, v) => a2.step(f, v), getState: (v) => a2.getState(v), setState: (v, s) => a2.setState(v, s), dispose: () => a2.dispose() };
+    const o1 = new GradientMixOptimizer(m1, a1);
+    const o2 = new GradientMixOptimizer(m2, stepOnly);
+    const bs = batchesOf(task, task.data.train, 16, 10, new Rng(3)).slice(0, 3);
+    for (const b of bs) expect(o1.step(() => m1.loss(b), m1.variables())).toBeCloseTo(o2.step(() => m2.loss(b), m2.variables()), 5);
+    const v2 = m2.variables();
+    m1.variables().forEach((v, i) => expectClose(v, v2[i], 1e-5));
+    [o1, o2].forEach((o) => o.dispose());
+    [m1, m2].forEach((m) => m.dispose());
   });
 
   it('GradientMixOptimizer applies exactly the mixed gradient (first Adam step moves each weight by −lr·sign(g))', () => {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { embeddingOf, type Embedding, type Optimizer, type OptimizerState } from '@recsuite/core';
+import { embeddingOf, type Embedding, type GivenGradient, type Optimizer, type OptimizerState } from '@recsuite/core';
 import type { IaCN } from './iacn.js';
 
-/** A variable's gradient: dense, or rows of an embedding table (`ids` may repeat; rows add up). */
-export type VariableGrad = { dense: tf.Tensor } | { ids: Int32Array; rows: tf.Tensor2D };
+/** A variable's gradient: dense, or rows of an embedding table (`ids` may repeat; rows add up); core's `GivenGradient`. */
+export type VariableGrad = GivenGradient;
 
 /** Gradients of one loss part, by variable. */
 export type GradMap = Map<tf.Variable, VariableGrad>;
@@ -58,6 +58,9 @@ export function gradientsOf(lossFn: () => tf.Scalar, variables: readonly tf.Vari
   return { value: loss, grads: out };
 }
 
+/** `c·x`, without a kernel when `c` is 1 (the caller copies what it returns). */
+const scaled = (x: tf.Tensor, c: number): tf.Tensor => (c === 1 ? x : tf.mul(x, c));
+
 /** `a·x + b·y` of two (optional) gradients of one variable; a new tensor set owned by the caller. */
 function combine(v: tf.Variable, x: VariableGrad | undefined, a: number, y: VariableGrad | undefined, b: number): VariableGrad | undefined {
   const parts = [
@@ -72,14 +75,14 @@ function combine(v: tf.Variable, x: VariableGrad | undefined, a: number, y: Vari
       ids.set((p.g as { ids: Int32Array }).ids, k);
       k += (p.g as { ids: Int32Array }).ids.length;
     }
-    const rows = tf.tidy(() => tf.concat(parts.map((p) => tf.mul((p.g as { rows: tf.Tensor2D }).rows, p.c)), 0) as tf.Tensor2D);
+    const rows = tf.tidy(() => tf.concat(parts.map((p) => scaled((p.g as { rows: tf.Tensor2D }).rows, p.c)), 0) as tf.Tensor2D);
     return { ids, rows };
   }
   const dense = tf.tidy(() => {
     const terms = parts.map((p) =>
-      'dense' in p.g ? tf.mul(p.g.dense, p.c) : tf.mul(tf.scatterND(tf.tensor2d(p.g.ids, [p.g.ids.length, 1], 'int32'), p.g.rows, v.shape), p.c),
+      scaled('dense' in p.g ? p.g.dense : tf.scatterND(tf.tensor2d(p.g.ids, [p.g.ids.length, 1], 'int32'), p.g.rows, v.shape), p.c),
     );
-    return terms.length === 1 ? terms[0] : tf.add(terms[0], terms[1]);
+    return terms.length === 1 ? tf.clone(terms[0]) : tf.add(terms[0], terms[1]);
   });
   return { dense };
 }
@@ -157,7 +160,10 @@ export class GradientMixOptimizer implements Optimizer {
     this.parts = { main: m.main, aux: m.aux };
     try {
       if (!Number.isFinite(m.loss)) return m.loss;
-      this.inner.step(() => surrogate(m.mixed), variables);
+      // The inner optimizer applies the mix directly when it can (core's Adam); otherwise through a loss
+      // whose gradient is exactly the mix (one more gradient call).
+      if (this.inner.applyGradients) this.inner.applyGradients(m.mixed);
+      else this.inner.step(() => surrogate(m.mixed), variables);
       return m.loss;
     } finally {
       disposeGrads(m.gMain);

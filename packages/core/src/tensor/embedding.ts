@@ -197,6 +197,19 @@ export class Embedding {
     return { ids, grads: out };
   }
 
+  /**
+   * Adds a gradient computed elsewhere to the collected ones, as if a lookup of `ids` (or, with `ids`
+   * null, {@link Embedding.all}) had received `dy` (`[ids.length, dim]`, or `[rows, dim]`); the next
+   * {@link Embedding.drainSparseGrad} sums it in. `dy` is copied. @internal
+   */
+  pushSparseGrad(ids: Int32Array | null, dy: tf.Tensor2D): void {
+    const rows = ids === null ? this.rows : ids.length;
+    if (dy.rank !== 2 || dy.shape[0] !== rows || dy.shape[1] !== this.dim) {
+      throw new RangeError(`Embedding.pushSparseGrad: gradient must be [${rows}, ${this.dim}], got [${dy.shape.join(', ')}]`);
+    }
+    this.sink.push({ ids, dy: tf.keep(dy.clone()) });
+  }
+
   /** Discards collected gradients (after a failed step). @internal */
   clearSparseGrad(): void {
     this.sink.forEach((p) => p.dy.dispose());

@@ -5,7 +5,7 @@ export { Embedding, embeddingLookup, embeddingOf } from './embedding.js';
 export type { EmbeddingGradMode, EmbeddingOptions, Ids } from './embedding.js';
 export { glorotNormal, glorotUniform, randomNormal, randomUniform, variableFrom } from './init.js';
 export { Adam } from './optimizer.js';
-export type { AdamOptions, Optimizer, OptimizerState } from './optimizer.js';
+export type { AdamOptions, GivenGradient, Optimizer, OptimizerState } from './optimizer.js';
 export { Rng } from './rng.js';
 export { edgeTensors, segmentSum, spmm } from './segment.js';
 export type { EdgeList, EdgeTensors } from './segment.js';

@@ -131,6 +131,39 @@ describeBackends('Embedding and Adam', () => {
     w.dispose();
   });
 
+  it('applyGradients with given gradients makes the update step makes (repeated ids, padding, whole-table gradient) and leaks nothing', async () => {
+    const a = setup('sparse', 9);
+    const b = setup('sparse', 9);
+    const oa = new Adam({ lr: 0.05 });
+    const ob = new Adam({ lr: 0.05 });
+    const ids = Int32Array.from([0, 2, 5, 5, 3]);
+    const rowLoss = (rows: tf.Tensor, w: tf.Tensor) => tf.mean(tf.square(tf.sub(tf.matMul(rows as tf.Tensor2D, w as tf.Tensor2D), 1))) as tf.Scalar;
+    const tableLoss = (t: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.matMul(t as tf.Tensor2D, w as tf.Tensor2D))) as tf.Scalar;
+    const stepBoth = (s: number) => {
+      if (s % 3 === 2) {
+        oa.step(() => tf.tidy(() => tableLoss(a.emb.all(), a.w)), [a.emb.table, a.w]);
+        const [gt, gw] = tf.grads(tableLoss)([b.emb.table, b.w]);
+        ob.applyGradients(new Map([[b.emb.table, { dense: gt }], [b.w, { dense: gw }]] as const));
+        tf.dispose([gt, gw]);
+      } else {
+        oa.step(() => tf.tidy(() => rowLoss(a.emb.lookup(ids), a.w)), [a.emb.table, a.w]);
+        const rows = tf.gather(b.emb.table, ids);
+        const [gr, gw] = tf.grads(rowLoss)([rows, b.w]);
+        ob.applyGradients(new Map([[b.emb.table, { ids, rows: gr as tf.Tensor2D }], [b.w, { dense: gw }]] as const));
+        tf.dispose([rows, gr, gw]);
+      }
+    };
+    stepBoth(0); // creates the slots
+    await expectNoLeak(() => {
+      for (let s = 1; s < 6; s++) stepBoth(s);
+    });
+    expectClose(b.emb.table, a.emb.table);
+    expectClose(b.w, a.w);
+    expect(b.emb.table.arraySync()[0].every((v) => v === 0)).toBe(true); // padding stays 0 under rows and the whole-table gradient
+    expect(() => ob.applyGradients(new Map([[b.w, { ids, rows: tf.zeros([5, 1]) as tf.Tensor2D }]]))).toThrow(/not an embedding table in sparse mode/);
+    [oa, ob, a.emb, b.emb, a.w, b.w].forEach((x) => x.dispose());
+  });
+
   it('Embedding.all() sends a whole-table gradient', () => {
     const { emb, w } = setup('sparse');
     const opt = new Adam({ lr: 0.05 });

@@ -27,7 +27,18 @@ export interface Optimizer {
    * computes them; `fit` logs their epoch means as {@link EpochLog.lossParts}.
    */
   lastLossParts?(): Record<string, number> | undefined;
+  /**
+   * Updates variables from gradients computed elsewhere (e.g. a mix of two gradient calls), with exactly
+   * the update `step` would make had the loss had these gradients; see {@link Adam.applyGradients}.
+   */
+  applyGradients?(grads: ReadonlyMap<tf.Variable, GivenGradient>): void;
 }
+
+/**
+ * A gradient handed to {@link Optimizer.applyGradients}: a dense tensor shaped like the variable, or, for
+ * an embedding table, rows `[ids.length, dim]` for `ids` (repeats are summed, the padding row dropped).
+ */
+export type GivenGradient = { dense: tf.Tensor } | { ids: Int32Array; rows: tf.Tensor2D };
 
 /** Options for {@link Adam}. */
 export interface AdamOptions {
@@ -102,12 +113,37 @@ export class Adam implements Optimizer {
       sparse.forEach((e) => e.clearSparseGrad());
       return loss;
     }
+    this.update(dense.map((v) => [v, grads[v.name]] as const), sparse);
+    tf.dispose(grads);
+    return loss;
+  }
+
+  /**
+   * One Adam update from given gradients (`grads` stays the caller's): dense ones as in `step`, and for
+   * a table in `sparse` mode the same row-sparse (or, with a dense gradient, full) update `step` makes
+   * after a lookup, repeated ids summed and the padding row left alone. Variables without a gradient
+   * are not touched; the step count advances once.
+   */
+  applyGradients(grads: ReadonlyMap<tf.Variable, GivenGradient>): void {
+    const dense: (readonly [tf.Variable, tf.Tensor])[] = [];
+    const sparse: Embedding[] = [];
+    for (const [v, g] of grads) {
+      const e = embeddingOf(v);
+      if (e && e.mode === 'sparse') {
+        e.pushSparseGrad('ids' in g ? g.ids : null, ('ids' in g ? g.rows : g.dense) as tf.Tensor2D);
+        sparse.push(e);
+      } else if ('ids' in g) {
+        throw new TypeError(`Adam.applyGradients: row gradient for ${v.name}, which is not an embedding table in sparse mode`);
+      } else dense.push([v, g.dense]);
+    }
+    this.update(dense, sparse);
+  }
+
+  /** The update shared by `step` and `applyGradients`; drains the sparse tables' collected gradients. */
+  private update(dense: readonly (readonly [tf.Variable, tf.Tensor | undefined])[], sparse: readonly Embedding[]): void {
     this.t += 1;
     const lrT = (this.lr * Math.sqrt(1 - this.beta2 ** this.t)) / (1 - this.beta1 ** this.t);
-    for (const v of dense) {
-      const g = grads[v.name];
-      if (g) this.denseUpdate(v, g, lrT);
-    }
+    for (const [v, g] of dense) if (g) this.denseUpdate(v, g, lrT);
     for (const e of sparse) {
       const sg = e.drainSparseGrad();
       if (!sg) continue;
@@ -124,8 +160,6 @@ export class Adam implements Optimizer {
         sg.grads.dispose();
       }
     }
-    tf.dispose(grads);
-    return loss;
   }
 
   private denseUpdate(w: tf.Variable, g: tf.Tensor, lrT: number): void {
