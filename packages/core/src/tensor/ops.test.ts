@@ -160,7 +160,12 @@ describeBackends('Embedding and Adam', () => {
     expectClose(b.emb.table, a.emb.table);
     expectClose(b.w, a.w);
     expect(b.emb.table.arraySync()[0].every((v) => v === 0)).toBe(true); // padding stays 0 under rows and the whole-table gradient
-    expect(() => ob.applyGradients(new Map([[b.w, { ids, rows: tf.zeros([5, 1]) as tf.Tensor2D }]]))).toThrow(/not an embedding table in sparse mode/);
+    const [good, bad] = [tf.ones([5, 4]) as tf.Tensor2D, tf.zeros([5, 1]) as tf.Tensor2D];
+    const tableBefore = b.emb.table.arraySync();
+    expect(() => ob.applyGradients(new Map([[b.emb.table, { ids, rows: good }], [b.w, { ids, rows: bad }]]))).toThrow(/not an embedding table in sparse mode/);
+    expect(b.emb.table.arraySync()).toEqual(tableBefore); // the rejected call changed nothing
+    expect(b.emb.drainSparseGrad()).toBeNull(); // and left no collected rows for the next step
+    tf.dispose([good, bad]);
     [oa, ob, a.emb, b.emb, a.w, b.w].forEach((x) => x.dispose());
   });
 

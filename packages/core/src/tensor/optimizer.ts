@@ -127,14 +127,19 @@ export class Adam implements Optimizer {
   applyGradients(grads: ReadonlyMap<tf.Variable, GivenGradient>): void {
     const dense: (readonly [tf.Variable, tf.Tensor])[] = [];
     const sparse: Embedding[] = [];
-    for (const [v, g] of grads) {
-      const e = embeddingOf(v);
-      if (e && e.mode === 'sparse') {
-        e.pushSparseGrad('ids' in g ? g.ids : null, ('ids' in g ? g.rows : g.dense) as tf.Tensor2D);
-        sparse.push(e);
-      } else if ('ids' in g) {
-        throw new TypeError(`Adam.applyGradients: row gradient for ${v.name}, which is not an embedding table in sparse mode`);
-      } else dense.push([v, g.dense]);
+    try {
+      for (const [v, g] of grads) {
+        const e = embeddingOf(v);
+        if (e && e.mode === 'sparse') {
+          sparse.push(e);
+          e.pushSparseGrad('ids' in g ? g.ids : null, ('ids' in g ? g.rows : g.dense) as tf.Tensor2D);
+        } else if ('ids' in g) {
+          throw new TypeError(`Adam.applyGradients: row gradient for ${v.name}, which is not an embedding table in sparse mode`);
+        } else dense.push([v, g.dense]);
+      }
+    } catch (err) {
+      sparse.forEach((e) => e.clearSparseGrad()); // a rejected call updates nothing and leaves nothing behind
+      throw err;
     }
     this.update(dense, sparse);
   }
