@@ -58,8 +58,8 @@ export function gradientsOf(lossFn: () => tf.Scalar, variables: readonly tf.Vari
   return { value: loss, grads: out };
 }
 
-/** `c·x`, without a kernel when `c` is 1 (the caller copies what it returns). */
-const scaled = (x: tf.Tensor, c: number): tf.Tensor => (c === 1 ? x : tf.mul(x, c));
+/** `c·x` as a new tensor; at `c` = 1 a copy (a reference count on the native backend) instead of a product. */
+const scaled = (x: tf.Tensor, c: number): tf.Tensor => (c === 1 ? tf.clone(x) : tf.mul(x, c));
 
 /** `a·x + b·y` of two (optional) gradients of one variable; a new tensor set owned by the caller. */
 function combine(v: tf.Variable, x: VariableGrad | undefined, a: number, y: VariableGrad | undefined, b: number): VariableGrad | undefined {
@@ -82,7 +82,7 @@ function combine(v: tf.Variable, x: VariableGrad | undefined, a: number, y: Vari
     const terms = parts.map((p) =>
       scaled('dense' in p.g ? p.g.dense : tf.scatterND(tf.tensor2d(p.g.ids, [p.g.ids.length, 1], 'int32'), p.g.rows, v.shape), p.c),
     );
-    return terms.length === 1 ? tf.clone(terms[0]) : tf.add(terms[0], terms[1]);
+    return terms.length === 1 ? terms[0] : tf.add(terms[0], terms[1]);
   });
   return { dense };
 }
