@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { IacnConfigError } from './config.js';
-import { GradientMixOptimizer } from './gradientMix.js';
+import { GradientMixOptimizer, disposeGrads, gradientsOf } from './gradientMix.js';
 import { IaCN, type IacnBase } from './iacn.js';
 import { batchesOf, syntheticCtr } from './testing/syntheticCtr.js';
 
@@ -116,6 +116,40 @@ describeBackends('IaCN model', () => {
       m.dispose();
     }
     expect(tf.memory().numTensors).toBeGreaterThan(0);
+  });
+
+  it('one forward routes once: IaCN+DIEN reuses the interests for its negative history items, with the same loss and gradients as routing per call', () => {
+    const counted = (m: IaCN) => {
+      const calls = { n: 0 };
+      const f = m.capsules.interests.bind(m.capsules);
+      m.capsules.interests = (...a: Parameters<typeof f>) => (calls.n++, f(...a));
+      return calls;
+    };
+    const reused = make('DIEN');
+    const separate = make('DIEN'); // same seeds: same weights and routing draws
+    Object.defineProperty(separate, 'depth', { get: () => 0, set: () => {} }); // never inside a forward: no reuse
+    const [cr, cs] = [counted(reused), counted(separate)];
+    const grads = (m: IaCN) => {
+      m.setTraining(true);
+      m.setLossPart('main');
+      const { value, grads: g } = gradientsOf(() => m.loss(batch), m.variables());
+      const out = m.variables().map((v) => {
+        const x = g.get(v);
+        if (!x) return null;
+        return tf.tidy(() => ('dense' in x ? x.dense : tf.scatterND(tf.tensor2d(x.ids, [x.ids.length, 1], 'int32'), x.rows, v.shape)).dataSync() as Float32Array);
+      });
+      disposeGrads(g);
+      return { loss: value, g: out };
+    };
+    const a = grads(reused);
+    const b = grads(separate);
+    expect([cr.n, cs.n]).toEqual([1, 2]); // history + candidate, then the negatives: routed again only without reuse
+    expectClose([a.loss], [b.loss], 1e-6);
+    expect(a.g.map((x) => x === null)).toEqual(b.g.map((x) => x === null));
+    expect(a.g.filter((x) => x !== null).length).toBeGreaterThan(10);
+    a.g.forEach((x, k) => x && expectClose(x, b.g[k]!, 1e-5));
+    reused.dispose();
+    separate.dispose();
   });
 });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DIEN, DIN, WideDeep, bceWithLogits, checkCtrBatch, type CtrBaseConfig, type CtrBatch, type CtrHooks, type CtrModel, type CtrModelBase, type DIENConfig, type DINConfig, type ItemContext, type WideDeepConfig } from '@recsuite/baselines';
 import { Rng, loadSavedModel, saveWeights } from '@recsuite/core';
 import { iacnSettings, type IacnOptions, type IacnSettings } from './config.js';
-import { InterestCapsules } from './interestCapsules.js';
+import { InterestCapsules, type Interests } from './interestCapsules.js';
 import { labelAwareAttention } from './layers/labelAwareAttention.js';
 
 /** The base CTR models IaCN plugs into. */
@@ -79,6 +79,10 @@ export class IaCN implements CtrModel {
   private stepSeed: number | null = null;
   private forwardSeed: number | null = null;
   private training = false;
+  /** Nesting depth of {@link IaCN.withSeed} (one forward). */
+  private depth = 0;
+  /** The interests computed in the current forward (see {@link IaCN.interestsOf}). */
+  private memo: { batch: CtrBatch; training: boolean; interests: Interests[] } | null = null;
 
   /** @param config model configuration (JSON, saved) */
   constructor(readonly config: IacnConfig) {
@@ -121,10 +125,26 @@ export class IaCN implements CtrModel {
    * attended with each query. At evaluation, averaged over the `evalDraws` fixed routing draws.
    */
   interestEmbeddings(batch: CtrBatch, queries: tf.Tensor3D, training: boolean): tf.Tensor3D {
+    return tf.tidy(() => {
+      const outs = this.interestsOf(batch, training).map(({ v, capsuleMask }) => labelAwareAttention(v, queries, capsuleMask ?? undefined));
+      return (outs.length === 1 ? outs[0] : tf.div(tf.addN(outs), outs.length)) as tf.Tensor3D;
+    });
+  }
+
+  /**
+   * The interests of each row's user, one per routing draw (one in training, `evalDraws` at evaluation).
+   * Inside one forward ({@link IaCN.withSeed}) they are computed once per batch and reused by every later
+   * call (DIEN widens its history, its candidate and its negative history items in separate hook calls):
+   * the same routing draw on the same history gives the same interests, so reuse changes no value, and the
+   * gradients of the uses add up as they would over separate copies.
+   */
+  private interestsOf(batch: CtrBatch, training: boolean): Interests[] {
+    const memo = this.memo;
+    if (memo && memo.batch === batch && memo.training === training) return memo.interests;
     const B = batch.batchSize;
     const L = batch.maxLen;
     const f = this.base.features;
-    return tf.tidy(() => {
+    const parts = tf.tidy(() => {
       const hist = f.embedItems(batch.history, batch.historyAttrs, batch.numAttrSlots ?? 0, [B, L]) as tf.Tensor3D;
       const mask = historyMask(batch);
       const user = f.embedUser(batch);
@@ -133,22 +153,39 @@ export class IaCN implements CtrModel {
         const seed = this.forwardSeed ?? this.routingRng.nextU32();
         draws = [this.capsules.trainingLogits(B, L, seed)];
       } else draws = this.capsules.evaluationLogits(L);
-      const outs = draws.map((logits) => {
+      return draws.map((logits) => {
         const { v, capsuleMask } = this.capsules.interests(hist, mask, user, batch.historyLength, logits);
-        return labelAwareAttention(v, queries, capsuleMask ?? undefined);
+        return capsuleMask ? [v, capsuleMask] : [v];
       });
-      return (outs.length === 1 ? outs[0] : tf.div(tf.addN(outs), outs.length)) as tf.Tensor3D;
     });
+    const interests: Interests[] = parts.map(([v, capsuleMask]) => ({ v: v as tf.Tensor3D, capsuleMask: (capsuleMask ?? null) as tf.Tensor2D | null }));
+    if (this.depth > 0) {
+      // kept past the caller's tidy; freed when the forward ends
+      for (const { v, capsuleMask } of interests) {
+        tf.keep(v);
+        if (capsuleMask) tf.keep(capsuleMask);
+      }
+      this.disposeMemo();
+      this.memo = { batch, training, interests };
+    }
+    return interests;
+  }
+
+  private disposeMemo(): void {
+    if (this.memo) for (const { v, capsuleMask } of this.memo.interests) tf.dispose(capsuleMask ? [v, capsuleMask] : [v]);
+    this.memo = null;
   }
 
   /** Runs `f` with one routing draw for the whole forward (nested calls and both towers see the same logits). */
   private withSeed<T>(f: () => T): T {
-    if (!this.training || this.forwardSeed !== null) return f();
-    this.forwardSeed = this.stepSeed ?? this.routingRng.nextU32();
+    const own = this.training && this.forwardSeed === null;
+    if (own) this.forwardSeed = this.stepSeed ?? this.routingRng.nextU32();
+    this.depth++;
     try {
       return f();
     } finally {
-      this.forwardSeed = null;
+      if (--this.depth === 0) this.disposeMemo();
+      if (own) this.forwardSeed = null;
     }
   }
 
