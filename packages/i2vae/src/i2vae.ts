@@ -291,8 +291,8 @@ export class I2VAE implements RecModel<I2VAEBatch> {
       throw new RangeError(`${this.name}.score: candidates must be [${batch.batchSize}, C], got [${candidates.shape}]`);
     }
     return this.perSide(batch, (s, d, u) => {
-      const cand = tf.gather(tf.cast(candidates, 'int32'), s.rows);
-      return this.scorer.apply(u, tf.gather(this.items.table, cand) as unknown as tf.Tensor3D);
+      const cand = tf.gather(tf.cast(candidates, 'int32'), s.rows) as tf.Tensor2D;
+      return this.scorer.applyIds(u, this.items.table, cand);
     });
   }
 

@@ -4,6 +4,8 @@ import { initBackend } from '@recsuite/core';
 import { expectClose } from '@recsuite/core/test';
 import { maskedMean } from './domainEncoder.js';
 import { l2Normalize } from './gaussianEncoder.js';
+import { PairScorer } from './scorer.js';
+import { Rng } from '@recsuite/core';
 
 await initBackend('tensorflow');
 
@@ -27,5 +29,19 @@ describe('layer helpers', () => {
     // d/dx of <x/|x|, w> at (3, 4) with w = (1, 2): (w − (x̂·w) x̂) / |x| = ((1, 2) − 2.2·(0.6, 0.8)) / 5
     expectClose(gv.slice(0, 2), [(1 - 2.2 * 0.6) / 5, (2 - 2.2 * 0.8) / 5], 1e-5);
     tf.dispose([x, y, g]);
+  });
+
+  it('PairScorer.applyIds (table projected once, projected rows gathered) equals apply on the gathered rows', async () => {
+    const rng = new Rng(4);
+    const sc = new PairScorer(6, 5, rng);
+    const table = tf.randomNormal([30, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const u = tf.randomNormal([3, 6], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const ids = tf.tensor2d([[0, 5, 5, 29], [1, 2, 3, 4], [29, 28, 0, 7]], [3, 4], 'int32');
+    const a = sc.applyIds(u, table, ids);
+    const b = sc.apply(u, tf.gather(table, ids) as tf.Tensor3D);
+    expect(a.shape).toEqual([3, 4]);
+    expectClose(await a.data(), await b.data(), 1e-5);
+    tf.dispose([table, u, ids, a, b]);
+    sc.dispose();
   });
 });
