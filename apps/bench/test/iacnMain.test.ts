@@ -46,4 +46,13 @@ describe('pairedSection', () => {
     expect(rows[1][8]).toBe('IaCN better');
     expect(s.text!.some((t) => t.includes('IaCN+DIN@lambda=0 > DIN on test AUC by +0.0100') && t.endsWith('the gain holds'))).toBe(true);
   });
+
+  it('a difference over one seed gets no verdict, ahead or behind', () => {
+    const one = [r('DIN', 0, 0.8), r('IaCN+DIN', 0, 0.79), r('WideDeep', 0, 0.8), r('IaCN+WideDeep', 0, 0.81)];
+    const s = pairedSection(one, ['IaCN+DIN', 'DIN', 'IaCN+WideDeep', 'WideDeep'], 200)!;
+    expect(s.tables![0].rows.map((x) => x[8])).toEqual(['IaCN behind (1 seed)', 'IaCN ahead (1 seed)']);
+    const verdicts = s.text!.filter((t) => t.includes('on test AUC by'));
+    expect(verdicts).toHaveLength(2);
+    for (const v of verdicts) expect(v.endsWith('one seed, no interval yet: not judged')).toBe(true);
+  });
 });

@@ -301,7 +301,7 @@ export function pairedSection(records: readonly CellRecord[], models: readonly s
         reading,
       ]);
       if (b === base) {
-        verdict.push(`${a} ${auc.mean > 0 ? '>' : '≤'} ${b} on test AUC by ${fmtSigned(auc.mean)} (95% seed-paired CI ${fmtCi(auc.lo, auc.hi)}, ${wins}/${auc.n} seeds won): ${auc.n > 1 && auc.lo > 0 ? 'the gain holds' : auc.mean > 0 ? 'ahead, but the interval includes 0' : 'the gain does not hold here'}`);
+        verdict.push(`${a} ${auc.mean > 0 ? '>' : '≤'} ${b} on test AUC by ${fmtSigned(auc.mean)} (95% seed-paired CI ${fmtCi(auc.lo, auc.hi)}, ${wins}/${auc.n} seeds won): ${auc.n < 2 ? 'one seed, no interval yet: not judged' : auc.lo > 0 ? 'the gain holds' : auc.mean > 0 ? 'ahead, but the interval includes 0' : 'the gain does not hold here'}`);
       }
     }
   }
