@@ -38,7 +38,7 @@ describe('layer helpers', () => {
     const u = tf.randomNormal([3, 6], 0, 1, 'float32', 2) as tf.Tensor2D;
     const ids = tf.tensor2d([[0, 5, 5, 29], [1, 2, 3, 4], [29, 28, 0, 7]], [3, 4], 'int32');
     const a = sc.applyIds(u, table, ids);
-    const b = sc.apply(u, tf.gather(table, ids) as tf.Tensor3D);
+    const b = sc.apply(u, tf.gather(table, ids) as unknown as tf.Tensor3D);
     expect(a.shape).toEqual([3, 4]);
     expectClose(await a.data(), await b.data(), 1e-5);
     tf.dispose([table, u, ids, a, b]);
