@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '@recsuite/core';
+import { Rng, initBackend } from '@recsuite/core';
 import { expectClose } from '@recsuite/core/test';
 import { maskedMean } from './domainEncoder.js';
 import { l2Normalize } from './gaussianEncoder.js';
 import { PairScorer } from './scorer.js';
-import { Rng } from '@recsuite/core';
 
 await initBackend('tensorflow');
 
@@ -31,17 +30,19 @@ describe('layer helpers', () => {
     tf.dispose([x, y, g]);
   });
 
-  it('PairScorer.applyIds (table projected once, projected rows gathered) equals apply on the gathered rows', async () => {
-    const rng = new Rng(4);
-    const sc = new PairScorer(6, 5, rng);
-    const table = tf.randomNormal([30, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
+  it('PairScorer.applyIds equals apply on the gathered rows, on both paths (table projected once when the candidates outnumber its rows)', async () => {
+    const sc = new PairScorer(6, 5, new Rng(4));
     const u = tf.randomNormal([3, 6], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const ids = tf.tensor2d([[0, 5, 5, 29], [1, 2, 3, 4], [29, 28, 0, 7]], [3, 4], 'int32');
-    const a = sc.applyIds(u, table, ids);
-    const b = sc.apply(u, tf.gather(table, ids) as unknown as tf.Tensor3D);
-    expect(a.shape).toEqual([3, 4]);
-    expectClose(await a.data(), await b.data(), 1e-5);
-    tf.dispose([table, u, ids, a, b]);
+    const ids = tf.tensor2d([[0, 5, 5, 7], [1, 2, 3, 4], [7, 6, 0, 7]], [3, 4], 'int32'); // 12 candidates
+    for (const rows of [30, 8]) {
+      const table = tf.randomNormal([rows, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const a = sc.applyIds(u, table, ids);
+      const b = sc.apply(u, tf.gather(table, ids) as unknown as tf.Tensor3D);
+      expect(a.shape).toEqual([3, 4]);
+      expectClose(await a.data(), await b.data(), 1e-5);
+      tf.dispose([table, a, b]);
+    }
+    tf.dispose([u, ids]);
     sc.dispose();
   });
 });

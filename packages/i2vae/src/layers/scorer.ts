@@ -31,12 +31,13 @@ export class PairScorer {
 
   /**
    * Logits `[B, C]` of users `[B, d]` against candidate ids `[B, C]` (int32) of a table `[N, d]`: the same
-   * values as {@link PairScorer.apply} on the gathered rows, with `W_e` applied to the table once and the
-   * projected rows (`hidden` wide, not `d`) gathered. Cheaper when `B·C` exceeds `N` (evaluation against
-   * many negatives).
+   * values as {@link PairScorer.apply} on the gathered rows. When the candidates outnumber the table's rows
+   * (evaluation against many negatives), `W_e` is applied to the table once and the projected rows
+   * (`hidden` wide, not `d`) are gathered; otherwise the candidates' rows are gathered and projected.
    */
   applyIds(u: tf.Tensor2D, table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
+      if (ids.size <= table.shape[0]) return this.apply(u, tf.gather(table, ids) as unknown as tf.Tensor3D);
       const items = tf.gather(this.item.apply(table), ids) as tf.Tensor3D; // [B, C, hidden]
       const h = tf.relu(tf.add(tf.expandDims(this.user.apply(u), 1), items));
       return tf.squeeze(this.out.apply(h), [2]) as tf.Tensor2D;
