@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Adam, Rng, type Optimizer } from '@recsuite/core';
 import { describeBackends, expectClose } from '@recsuite/core/test';
 import { expect, it } from 'vitest';
-import { GradientMixOptimizer, disposeGrads, gradientsOf, mixedGradients, type GradMap, type VariableGrad } from './gradientMix.js';
+import { GradientMixOptimizer, denseGradient, disposeGrads, gradientsOf, mixedGradients, type GradMap, type VariableGrad } from './gradientMix.js';
 import { IaCN } from './iacn.js';
 import { batchesOf, syntheticCtr } from './testing/syntheticCtr.js';
 
@@ -17,7 +17,7 @@ const make = (iacn = {}) => {
 /** A gradient as a dense array of the variable's shape. */
 function dense(v: tf.Variable, g: VariableGrad | undefined): Float32Array {
   if (!g) return new Float32Array(v.size);
-  return tf.tidy(() => ('dense' in g ? g.dense : tf.scatterND(tf.tensor2d(g.ids, [g.ids.length, 1], 'int32'), g.rows, v.shape)).dataSync() as Float32Array);
+  return tf.tidy(() => denseGradient(v, g).dataSync() as Float32Array);
 }
 const norm = (a: Float32Array) => Math.hypot(...a);
 const lin = (a: Float32Array, x: number, b: Float32Array, y: number) => a.map((v, i) => x * v + y * b[i]);

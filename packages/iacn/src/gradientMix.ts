@@ -58,6 +58,14 @@ export function gradientsOf(lossFn: () => tf.Scalar, variables: readonly tf.Vari
   return { value: loss, grads: out };
 }
 
+/**
+ * A gradient as a dense tensor of the variable's shape (row gradients scattered, repeated ids summed).
+ * @internal
+ */
+export function denseGradient(v: tf.Variable, g: VariableGrad): tf.Tensor {
+  return 'dense' in g ? g.dense : tf.scatterND(tf.tensor2d(g.ids, [g.ids.length, 1], 'int32'), g.rows, v.shape);
+}
+
 /** `c·x` as a new tensor; at `c` = 1 a copy (a reference count on the native backend) instead of a product. */
 const scaled = (x: tf.Tensor, c: number): tf.Tensor => (c === 1 ? tf.clone(x) : tf.mul(x, c));
 
@@ -80,7 +88,7 @@ function combine(v: tf.Variable, x: VariableGrad | undefined, a: number, y: Vari
   }
   const dense = tf.tidy(() => {
     const terms = parts.map((p) =>
-      scaled('dense' in p.g ? p.g.dense : tf.scatterND(tf.tensor2d(p.g.ids, [p.g.ids.length, 1], 'int32'), p.g.rows, v.shape), p.c),
+      scaled(denseGradient(v, p.g), p.c),
     );
     return terms.length === 1 ? terms[0] : tf.add(terms[0], terms[1]);
   });

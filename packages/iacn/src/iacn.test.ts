@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { IacnConfigError } from './config.js';
-import { GradientMixOptimizer, disposeGrads, gradientsOf } from './gradientMix.js';
+import { GradientMixOptimizer, denseGradient, disposeGrads, gradientsOf } from './gradientMix.js';
 import { IaCN, type IacnBase } from './iacn.js';
 import { batchesOf, syntheticCtr } from './testing/syntheticCtr.js';
 
@@ -136,7 +136,7 @@ describeBackends('IaCN model', () => {
       const out = m.variables().map((v) => {
         const x = g.get(v);
         if (!x) return null;
-        return tf.tidy(() => ('dense' in x ? x.dense : tf.scatterND(tf.tensor2d(x.ids, [x.ids.length, 1], 'int32'), x.rows, v.shape)).dataSync() as Float32Array);
+        return tf.tidy(() => denseGradient(v, x).dataSync() as Float32Array);
       });
       disposeGrads(g);
       return { loss: value, g: out };
