@@ -44,8 +44,8 @@ export function resultsTable(summary: Summary, display: Display, group = 'all'):
     header.push(m);
     if (ref && Object.values(ref.values).some((v) => v[m] !== undefined)) header.push(`${m} ref`);
   }
-  const n = Math.max(0, ...summary.rows.map((r) => r.n));
-  const rows = summaryModels(summary).map((model) => {
+  const models = summaryModels(summary);
+  const rows = models.map((model) => {
     const cells = [model];
     for (const m of metrics) {
       cells.push(fmtRow(findRow(summary, model, m, group), digits));
@@ -54,12 +54,23 @@ export function resultsTable(summary: Summary, display: Display, group = 'all'):
     return cells;
   });
   const caption = [
-    `mean ± std over ${n} seed${n === 1 ? '' : 's'}${group !== 'all' ? `, users in group "${group}"` : ''}`,
+    `mean ± std over ${seedCountText(summary, models, metrics, group)}${group !== 'all' ? `, users in group "${group}"` : ''}`,
     ref ? `ref: ${ref.source}` : '',
   ]
     .filter(Boolean)
     .join('; ');
   return { header, rows, caption };
+}
+
+/**
+ * How many seeds the table's means are over: one count when every model has the same, else each model's
+ * own count, so a partial run never reads as complete.
+ */
+function seedCountText(summary: Summary, models: readonly string[], metrics: readonly string[], group: string): string {
+  const perModel = models.map((model) => Math.max(0, ...metrics.map((m) => findRow(summary, model, m, group)?.n ?? 0)));
+  const plural = (k: number): string => `${k} seed${k === 1 ? '' : 's'}`;
+  if (perModel.every((k) => k === perModel[0])) return plural(perModel[0] ?? 0);
+  return `the seeds each model ran (${models.map((model, i) => `${model} ${perModel[i]}`).join(', ')})`;
 }
 
 /** Metrics not in the main table (group `all`), one row per model. */
