@@ -45,16 +45,21 @@ export function resultsTable(summary: Summary, display: Display, group = 'all'):
     if (ref && Object.values(ref.values).some((v) => v[m] !== undefined)) header.push(`${m} ref`);
   }
   const models = summaryModels(summary);
+  const seeds: number[] = []; // per model, the most seeds behind any of its cells
   const rows = models.map((model) => {
     const cells = [model];
+    let n = 0;
     for (const m of metrics) {
-      cells.push(fmtRow(findRow(summary, model, m, group), digits));
+      const row = findRow(summary, model, m, group);
+      n = Math.max(n, row?.n ?? 0);
+      cells.push(fmtRow(row, digits));
       if (ref && Object.values(ref.values).some((v) => v[m] !== undefined)) cells.push(fmtValue(ref.values[model]?.[m], digits));
     }
+    seeds.push(n);
     return cells;
   });
   const caption = [
-    `mean ± std over ${seedCountText(summary, models, metrics, group)}${group !== 'all' ? `, users in group "${group}"` : ''}`,
+    `mean ± std over ${seedCountText(models, seeds)}${group !== 'all' ? `, users in group "${group}"` : ''}`,
     ref ? `ref: ${ref.source}` : '',
   ]
     .filter(Boolean)
@@ -66,11 +71,10 @@ export function resultsTable(summary: Summary, display: Display, group = 'all'):
  * How many seeds the table's means are over: one count when every model has the same, else each model's
  * own count, so a partial run never reads as complete.
  */
-function seedCountText(summary: Summary, models: readonly string[], metrics: readonly string[], group: string): string {
-  const perModel = models.map((model) => Math.max(0, ...metrics.map((m) => findRow(summary, model, m, group)?.n ?? 0)));
-  const plural = (k: number): string => `${k} seed${k === 1 ? '' : 's'}`;
-  if (perModel.every((k) => k === perModel[0])) return plural(perModel[0] ?? 0);
-  return `the seeds each model ran (${models.map((model, i) => `${model} ${perModel[i]}`).join(', ')})`;
+function seedCountText(models: readonly string[], seeds: readonly number[]): string {
+  const k = seeds[0] ?? 0;
+  if (seeds.every((n) => n === k)) return `${k} seed${k === 1 ? '' : 's'}`;
+  return `the seeds each model ran (${models.map((model, i) => `${model} ${seeds[i]}`).join(', ')})`;
 }
 
 /** Metrics not in the main table (group `all`), one row per model. */
