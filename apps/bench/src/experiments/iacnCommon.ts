@@ -251,9 +251,10 @@ export const IACN_DISPLAY: Display = {
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 /** A paired difference: its mean, and with two or more seeds its 95% interval. */
 const meanCi = (p: { n: number; mean: number; lo: number; hi: number }) => fmtDiff(p);
+/** `mean ± std`, the mean alone for one value (no spread to show, as the results table does), `—` for none. */
 const pm = (v: number[]) => {
   const s = meanStd(v);
-  return s.n ? `${f4(s.mean)} ± ${f4(s.std)}` : '—';
+  return s.n > 1 ? `${f4(s.mean)} ± ${f4(s.std)}` : s.n ? f4(s.mean) : '—';
 };
 
 /** Seed-averaged per-user AUCs of a model over `seeds`, or null when a cell lacks them. */
@@ -389,8 +390,11 @@ export function variantSection(records: readonly CellRecord[], c: Pick<IacnExper
   };
 }
 
-/** ml-100k's length study: the gain of IaCN+base over base at each maxLen. */
-function lengthSection(records: readonly CellRecord[], base: string, lengths: number[], main: number): ReportSection | null {
+/**
+ * ml-100k's length study: the gain of IaCN+base over base at each maxLen (the main cells at the main
+ * maxLen), paired by seed; a point with one shared seed has no interval. Null below two points.
+ */
+export function lengthSection(records: readonly CellRecord[], base: string, lengths: number[], main: number): ReportSection | null {
   const pts = [...new Set([...lengths, main])].sort((x, y) => x - y);
   const rows: string[][] = [];
   const gain: [number, number][] = [];
@@ -400,7 +404,7 @@ function lengthSection(records: readonly CellRecord[], base: string, lengths: nu
     const p = seedPaired(records, `IaCN+${base}${suffix}`, `${base}${suffix}`, 'AUC');
     if (!p.n) continue;
     const aucOf = (m: string) => p.seeds.map((s) => recordsBySeed(records, m).get(s)!.metrics.all.AUC);
-    rows.push([String(L), String(p.n), pm(aucOf(`${base}${suffix}`)), pm(aucOf(`IaCN+${base}${suffix}`)), fmtSigned(p.mean), fmtCi(p.lo, p.hi)]);
+    rows.push([String(L), String(p.n), pm(aucOf(`${base}${suffix}`)), pm(aucOf(`IaCN+${base}${suffix}`)), fmtSigned(p.mean), p.n > 1 ? fmtCi(p.lo, p.hi) : '—']);
     gain.push([L, p.mean]);
     if (p.n > 1) band.push([L, p.lo, p.hi]);
   }
