@@ -14,7 +14,7 @@ import { bool, int, nameList, num, oneOf, str, subsetOf } from '../config/fields
 import { ConfigError } from '../errors.js';
 import { modelSeedCells, type CellContext, type CellRecord, type CellResult, type CellSpec, type Display, type SelectionInfo } from '../experiment.js';
 import { IACN_BASES, IACN_MAIN_MODELS, buildIacnModel, iacnModelName, parseIacnModel } from '../models/iacnModels.js';
-import { fmtCi, fmtDiff, fmtSigned } from '../report/format.js';
+import { fmtCi, fmtDiff, fmtMeanStd, fmtSigned } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 import { recordsBySeed, seedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
@@ -248,14 +248,9 @@ export const IACN_DISPLAY: Display = {
 // Report sections
 // ------------------------------------------------------------------------------------------------------
 
-const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 /** A paired difference: its mean, and with two or more seeds its 95% interval. */
 const meanCi = (p: { n: number; mean: number; lo: number; hi: number }) => fmtDiff(p);
-/** `mean ± std`, the mean alone for one value (no spread to show, as the results table does), `—` for none. */
-const pm = (v: number[]) => {
-  const s = meanStd(v);
-  return s.n > 1 ? `${f4(s.mean)} ± ${f4(s.std)}` : s.n ? f4(s.mean) : '—';
-};
+const pm = (v: number[]) => fmtMeanStd(meanStd(v), 4);
 
 /** Seed-averaged per-user AUCs of a model over `seeds`, or null when a cell lacks them. */
 function userAucs(records: readonly CellRecord[], model: string, seeds: readonly number[]): Float64Array | null {

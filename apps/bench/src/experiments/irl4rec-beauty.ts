@@ -27,7 +27,7 @@ import { dataLabel, defineExperiment, modelSeedCells, type CellRecord, type Sele
 import { RANKING_MODELS } from '../models/rankingModels.js';
 import { seqBatchingDetail, seqTrain, transformerSizes } from '../models/seqModels.js';
 import type { ModelFactory, RankingHyper } from '../models/types.js';
-import { fmtDiff } from '../report/format.js';
+import { fmtDiff, fmtMeanStd } from '../report/format.js';
 import type { ReportSection } from '../report/sections.js';
 import { recordsBySeed, seedPaired } from '../runner/paired.js';
 import { meanStd } from '../runner/stats.js';
@@ -246,7 +246,6 @@ export function validationChoice(records: readonly CellRecord[], models: readonl
 export function nonInferioritySection(records: readonly CellRecord[], models: readonly string[]): ReportSection | null {
   const rows: string[][] = [];
   const verdicts: string[] = [];
-  const ms = (x: { mean: number; std: number; n: number }) => (x.n > 1 ? `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}` : x.mean.toFixed(4));
   const stat = (model: string, metric: string, seeds: readonly number[]) => {
     const by = recordsBySeed(records, model);
     return meanStd(seeds.map((sd) => by.get(sd)!.metrics.all[metric]));
@@ -265,8 +264,8 @@ export function nonInferioritySection(records: readonly CellRecord[], models: re
         `${model} vs ${base}`,
         metric,
         String(p.n),
-        ms(a),
-        ms(b),
+        fmtMeanStd(a, 4),
+        fmtMeanStd(b, 4),
         (b.mean - b.std).toFixed(4),
         ok === null ? '— (1 seed)' : ok ? 'yes' : '**no**',
         fmtDiff(p),

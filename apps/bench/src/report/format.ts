@@ -12,11 +12,19 @@ export function digitsFor(metric: string, digits: number): number {
   return digits;
 }
 
-/** `mean ± std` (the std left out for one seed), or `—` when absent. */
+/** `mean ± std` of a summary row (the std left out for one seed), or `—` when absent. */
 export function fmtRow(row: SummaryRow | undefined, digits: number): string {
   if (!row || !Number.isFinite(row.mean)) return '—';
-  const d = digitsFor(row.metric, digits);
-  return row.n > 1 ? `${row.mean.toFixed(d)} ± ${row.std.toFixed(d)}` : row.mean.toFixed(d);
+  return fmtMeanStd(row, digitsFor(row.metric, digits));
+}
+
+/**
+ * `mean ± std` over `n` values; the mean alone for one value (a single seed has no spread to show), `—`
+ * for none. A non-finite part prints as `—`.
+ */
+export function fmtMeanStd(s: { mean: number; std: number; n: number }, digits: number): string {
+  if (s.n > 1) return `${fmtValue(s.mean, digits)} ± ${fmtValue(s.std, digits)}`;
+  return s.n === 1 ? fmtValue(s.mean, digits) : '—';
 }
 
 /** A single value, or `—`. */
